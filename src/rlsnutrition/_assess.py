@@ -44,7 +44,7 @@ def assess(labs: object, *, context: Context | None = None) -> Assessment:
     k = knowledge()
     rules = rules_for(k)
     measured = read_labs(labs, k)
-    findings = tuple(judge(nid, measured, context, rules) for nid in NUTRIENT_IDS)
+    findings = tuple([judge(nid, measured, context, rules) for nid in NUTRIENT_IDS])
     return Assessment(
         findings=findings,
         missing_tests=missing_tests(measured, findings, rules),

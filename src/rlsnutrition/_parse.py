@@ -16,6 +16,7 @@ from numbers import Real
 from typing import NamedTuple
 
 from ._loader import Knowledge, knowledge, normalize_name, normalize_unit
+from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .labs import Censor, LabResult
 from .model import Analyte
@@ -44,6 +45,10 @@ class Measurement(NamedTuple):
     unit: str
     comparator: Censor | None
     when: str | None
+    # Built once with the measurement: how a finding reports it, and its value as shown in
+    # a rationale.
+    judged: JudgedValue
+    shown: str
 
 
 def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
@@ -154,7 +159,9 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
             f"{analyte.id} value {_show(raw)} is impossible: above {analyte.max_plausible:g} "
             f"{analyte.default_unit}"
         )
-    return Measurement(analyte.id, value, analyte.default_unit, cmp, when)
+    default = analyte.default_unit
+    judged = JudgedValue(analyte.id, value, default, cmp)
+    return Measurement(analyte.id, value, default, cmp, when, judged, format(value, ".4g"))
 
 
 def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
@@ -176,9 +183,13 @@ def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
         _memo.clear()
         _memo_for = k
     out: dict[str, Measurement] = {}
+    index = k.analyte_index
     for key, raw in pairs:
-        analyte = find_analyte(key, k)
-        memo_key = _memo_key(analyte, raw)
+        analyte = index.get(key) if type(key) is str else None
+        if analyte is None:
+            analyte = find_analyte(key, k)
+        # Exact types only: True == 1 and hash(True) == hash(1), but True is not a lab value.
+        memo_key = (analyte.id, raw) if type(raw) in _PLAIN else _tuple_memo_key(analyte, raw)
         m = _memo.get(memo_key) if memo_key is not None else None
         if m is None:
             m = measure(analyte, raw, k)
@@ -199,10 +210,8 @@ _memo_for: Knowledge | None = None
 _PLAIN = (str, float, int)
 
 
-def _memo_key(analyte: Analyte, raw: object) -> tuple[str, object] | None:
-    # Exact types only: True == 1 and hash(True) == hash(1), but True is not a lab value.
-    if type(raw) in _PLAIN:
-        return analyte.id, raw
+def _tuple_memo_key(analyte: Analyte, raw: object) -> tuple[str, object] | None:
+    """The memo key of a plain (value, unit) tuple; None for anything else."""
     if (
         type(raw) is tuple
         and len(raw) == 2

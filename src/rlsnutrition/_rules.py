@@ -11,14 +11,16 @@ import itertools
 import math
 import operator
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from ._loader import Knowledge, normalize_unit
 from ._parse import Measurement
-from .assessment import Finding, JudgedValue, Note, Status
+from .assessment import Finding, Note, Status
 from .errors import DataError
 from .labs import Context
-from .model import Threshold
+from .model import Reference, Threshold
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -43,9 +45,10 @@ ACTION_TEXT = {
     "see-clinician": "Discuss this result with a clinician.",
 }
 
-MEMO_SIZE = 16_384  # findings kept per process: about 16 MB at most
+MEMO_SIZE = 4_096  # verdict templates kept per process (real panels need a few hundred)
 
 _ACTION_NOTES = {code: Note(code, text) for code, text in ACTION_TEXT.items()}
+_CHECK_MMA = _ACTION_NOTES["check-mma"]
 
 NUTRIENT_TESTS: dict[str, tuple[str, ...]] = {
     "iron": ("ferritin", "tsat", "crp", "hemoglobin", "serum_iron", "tibc"),
@@ -54,6 +57,20 @@ NUTRIENT_TESTS: dict[str, tuple[str, ...]] = {
     "vitamin_b6": ("plp",),
     "vitamin_d": ("vitamin_d",),
     "folate": ("folate", "rbc_folate"),
+}
+# The analytes each rule reads (the others in NUTRIENT_TESTS are reported beside it).
+JUDGED: dict[str, tuple[str, ...]] = {
+    "iron": ("ferritin", "tsat", "crp"),
+    "magnesium": ("magnesium", "egfr"),
+    "vitamin_b12": ("vitamin_b12", "mma", "homocysteine"),
+    "vitamin_b6": ("plp",),
+    "vitamin_d": ("vitamin_d",),
+    "folate": ("folate", "rbc_folate"),
+}
+# What a finding reports: its tests, and for magnesium the eGFR its kidney caution reads.
+_REPORTED = {
+    nid: (*tests, *(("egfr",) if nid == "magnesium" else ()))
+    for nid, tests in NUTRIENT_TESTS.items()
 }
 # The analyte to measure first when a nutrient was not tested at all.
 _FIRST_TEST = {
@@ -122,6 +139,19 @@ class Cut:
         shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
         return f"{name} {x:.4g} {self.unit} {shown} {self.limit}: {t.meaning}"
 
+    def template(self, name: str, held: bool) -> str:
+        """:meth:`describe` as a ``str.format`` template: the value is a field named by its
+        analyte, filled with the value as :meth:`describe` shows it (``format(x, ".4g")``).
+        """
+        t = self.threshold
+        shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
+        rest = f" {self.unit} {shown} {self.limit}: {t.meaning}"
+        return _escape(name) + " {" + t.analyte + "}" + _escape(rest)
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
 
 class Rules:
     """Every threshold the rules use, compiled once from the loaded knowledge."""
@@ -131,14 +161,22 @@ class Rules:
         missing = sorted(set(REQUIRED_THRESHOLDS) - k.thresholds.keys())
         if missing:
             raise DataError(f"data file thresholds.json lacks thresholds {', '.join(missing)}")
+        self.analyte_order = tuple(a.id for a in k.analytes)
         self.cuts: dict[str, Cut] = {}
         for tid, t in k.thresholds.items():
             spec = k.unit_index[t.analyte, normalize_unit(t.unit)]
             analyte = k.analyte_index[t.analyte]
             self.cuts[tid] = Cut(t, t.value * spec.factor, analyte.default_unit)
+        # Every rule reads a value only by comparing it with these cut points (in the default
+        # unit), so where a value falls among its analyte's points decides the verdict.
+        points: dict[str, set[float]] = {}
+        for cut in self.cuts.values():
+            points.setdefault(cut.threshold.analyte, set()).add(cut.value)
+        self.points = {analyte: sorted(values) for analyte, values in points.items()}
+        # Verdicts by nutrient, context and where each value falls: see judge().
+        self.memo: dict[tuple[object, ...], Verdict] = {}
         # A nutrient with no lab is judged the same for everyone (but magnesium, whose kidney
         # caution depends on the context): build those findings once.
-        self.memo: dict[tuple[object, ...], Finding] = {}
         self.not_tested: dict[str, Finding] = {}
         self.not_tested = {
             nid: judge(nid, {}, Context(), self) for nid in NUTRIENT_TESTS if nid != "magnesium"
@@ -166,7 +204,9 @@ def rules_for(k: Knowledge) -> Rules:
 
 class _Judge:
     """One judgement in progress: checks values against cuts, remembering what it consulted,
-    and collects the status, the reasons and the actions.
+    and collects the status, the reasons and the actions. Reasons are ``str.format``
+    templates whose fields are analyte ids (see :meth:`Cut.template`), so that one verdict
+    serves every value that falls in the same place among the cut points.
     """
 
     __slots__ = ("actions", "cuts", "reasons", "rules", "status")
@@ -187,7 +227,7 @@ class _Judge:
         held = cut.holds_at(x, cut.value)
         self.cuts[tid] = cut
         if explain == "always" or (explain == "held" and held):
-            self.reasons.append(cut.describe(name, x, held))
+            self.reasons.append(cut.template(name, held))
         return held
 
 
@@ -374,6 +414,35 @@ def _verdict(nid: str, x: Values, ctx: Context, rules: Rules) -> _Judge:
     return j
 
 
+class Verdict(NamedTuple):
+    """A judgement with its rationale still a template: ``text.format_map(values)``."""
+
+    status: Status
+    text: str
+    actions: tuple[Note, ...]
+    references: tuple[Reference, ...]
+
+    @classmethod
+    def of(cls, j: _Judge, note: str = "") -> Verdict:
+        if j.status not in (Status.ADEQUATE, Status.NOT_TESTED):
+            j.actions.append("see-clinician")
+        reasons = [*j.reasons, _escape(note)] if note else j.reasons
+        text = "; ".join(reasons)
+        refs = {r.id: r for cut in j.cuts.values() for r in cut.threshold.references}
+        return cls(
+            j.status,
+            text[:1].upper() + text[1:],  # every reason starts with words, not a field
+            tuple(_ACTION_NOTES[code] for code in dict.fromkeys(j.actions)),
+            tuple(refs.values()),
+        )
+
+    def finding(self, nid: str, shown: Mapping[str, str], relevant: list[Measurement]) -> Finding:
+        """The finding, its rationale filled with ``shown`` (analyte: value as text)."""
+        values = tuple([m.judged for m in relevant])
+        text = self.text.format_map(shown)
+        return Finding(nid, self.status, text, self.actions, self.references, values)
+
+
 def _bounds(m: Measurement) -> tuple[float, ...]:
     """The extreme values a censored result allows."""
     if m.comparator == "<":
@@ -386,59 +455,72 @@ def _bounds(m: Measurement) -> tuple[float, ...]:
 
 
 def judge(nid: str, labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> Finding:
-    """The finding for nutrient ``nid``; censored results are judged at both ends of their range."""
-    relevant = [labs[a] for a in NUTRIENT_TESTS[nid] if a in labs]
-    if nid == "magnesium" and "egfr" in labs:
-        relevant.append(labs["egfr"])
+    """The finding for nutrient ``nid``; censored results are judged at both ends of their range.
+
+    The rules read a value only by comparing it with cut points, and read only three flags of
+    the context, so the verdict (status, actions, sources and the rationale's wording) is the
+    same for every value that falls in the same place among its analyte's cut points. Verdicts
+    are remembered under that key, in a bounded dict: a new panel costs two bisections per
+    value and the formatting of its rationale. Equal to :func:`judge_directly`.
+    """
+    relevant = [labs[a] for a in _REPORTED[nid] if a in labs]
     if not relevant and nid in rules.not_tested:
         return rules.not_tested[nid]
-    # judge is pure, and lab values repeat (they are reported to a few significant digits):
-    # findings are memoised per nutrient, values and context, in a bounded dict.
-    key = (nid, tuple([(m.analyte, m.value, m.comparator) for m in relevant]), ctx)
-    found = rules.memo.get(key)
-    if found is None:
-        found = _judge_uncached(nid, relevant, ctx, rules)
+    for m in relevant:
+        if m.comparator is not None:
+            return judge_directly(nid, relevant, ctx, rules)
+    # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i just below.
+    key: list[object] = [nid, ctx.pregnant, ctx.kidney_disease, ctx.dialysis]
+    shown: dict[str, str] = {}
+    points = rules.points
+    for analyte in JUDGED[nid]:
+        found = labs.get(analyte)
+        if found is None:
+            key.append(-1)
+        else:
+            shown[analyte] = found.shown
+            v = found.value
+            p = points[analyte]
+            key.append(bisect_left(p, v) + bisect_right(p, v))
+    memo_key = tuple(key)
+    verdict = rules.memo.get(memo_key)
+    if verdict is None:
+        x = {analyte: labs[analyte].value for analyte in shown}
+        verdict = Verdict.of(_verdict(nid, x, ctx, rules))
         if len(rules.memo) >= MEMO_SIZE:
             rules.memo.clear()
-        rules.memo[key] = found
-    return found
+        rules.memo[memo_key] = verdict
+    return verdict.finding(nid, shown, relevant)
 
 
-def _judge_uncached(nid: str, relevant: list[Measurement], ctx: Context, rules: Rules) -> Finding:
+def judge_directly(nid: str, relevant: list[Measurement], ctx: Context, rules: Rules) -> Finding:
+    """The finding for ``nid`` from its ``relevant`` measurements, computed afresh."""
     plain = {m.analyte: m.value for m in relevant}
+    shown = {m.analyte: m.shown for m in relevant}
     censored = [m for m in relevant if m.comparator is not None]
-    note = ""
     if not censored:
-        verdict = _verdict(nid, plain, ctx, rules)
+        return Verdict.of(_verdict(nid, plain, ctx, rules)).finding(nid, shown, relevant)
+    outcomes = []
+    for ends in itertools.product(*(_bounds(m) for m in censored)):
+        x = dict(plain)
+        x.update({m.analyte: e for m, e in zip(censored, ends, strict=True)})
+        j = _verdict(nid, x, ctx, rules)
+        # Each outcome's reasons name the end of the range it was judged at.
+        at = {analyte: format(value, ".4g") for analyte, value in x.items()}
+        j.reasons = ["; ".join(j.reasons).format_map(at)] if j.reasons else []
+        outcomes.append(j)
+    ranges = ", ".join(f"{m.analyte} {m.comparator}{m.value:g} {m.unit}" for m in censored)
+    if len({o.key() for o in outcomes}) == 1:
+        verdict = outcomes[0]
+        note = f"reported as {ranges}, which gives the same result across its whole range"
     else:
-        outcomes = []
-        for ends in itertools.product(*(_bounds(m) for m in censored)):
-            x = dict(plain)
-            x.update({m.analyte: e for m, e in zip(censored, ends, strict=True)})
-            outcomes.append(_verdict(nid, x, ctx, rules))
-        shown = ", ".join(f"{m.analyte} {m.comparator}{m.value:g} {m.unit}" for m in censored)
-        if len({o.key() for o in outcomes}) == 1:
-            verdict = outcomes[0]
-            note = f"reported as {shown}, which gives the same result across its whole range"
-        else:
-            possible = sorted({o.status.value for o in outcomes})
-            verdict = _Judge(rules)
-            verdict.status = Status.INDETERMINATE
-            verdict.cuts = {tid: c for o in outcomes for tid, c in o.cuts.items()}
-            note = f"reported as {shown}, which could mean {' or '.join(possible)}"
-    if verdict.status not in (Status.ADEQUATE, Status.NOT_TESTED):
-        verdict.actions.append("see-clinician")
-    reasons = [*verdict.reasons, note] if note else verdict.reasons
-    rationale = "; ".join(reasons)
-    refs = {r.id: r for cut in verdict.cuts.values() for r in cut.threshold.references}
-    return Finding(
-        nutrient=nid,
-        status=verdict.status,
-        rationale=rationale[:1].upper() + rationale[1:],
-        actions=tuple(_ACTION_NOTES[code] for code in dict.fromkeys(verdict.actions)),
-        references=tuple(refs.values()),
-        values=tuple(JudgedValue(m.analyte, m.value, m.unit, m.comparator) for m in relevant),
-    )
+        possible = sorted({o.status.value for o in outcomes})
+        verdict = _Judge(rules)
+        verdict.status = Status.INDETERMINATE
+        verdict.cuts = {tid: c for o in outcomes for tid, c in o.cuts.items()}
+        note = f"reported as {ranges}, which could mean {' or '.join(possible)}"
+    verdict.reasons = [_escape(r) for r in verdict.reasons]
+    return Verdict.of(verdict, note).finding(nid, shown, relevant)
 
 
 def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> list[Note]:
@@ -487,11 +569,12 @@ def missing_tests(
         wanted |= {"ferritin", "tsat"}
     if "ferritin" in labs and "crp" not in labs:
         wanted.add("crp")
-    by_id = {f.nutrient: f for f in findings}
-    if "check-mma" in by_id["vitamin_b12"].action_codes():
-        wanted.add("mma")
-    for nid, test in _FIRST_TEST.items():
-        if by_id[nid].status is Status.NOT_TESTED:
-            wanted.add(test)
+    for f in findings:
+        if f.status is Status.NOT_TESTED:
+            test = _FIRST_TEST.get(f.nutrient)
+            if test is not None:
+                wanted.add(test)
+        elif f.nutrient == "vitamin_b12" and _CHECK_MMA in f.actions:
+            wanted.add("mma")
     wanted -= labs.keys()
-    return tuple(a.id for a in rules.k.analytes if a.id in wanted)
+    return tuple([a for a in rules.analyte_order if a in wanted]) if wanted else ()
