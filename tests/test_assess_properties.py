@@ -256,15 +256,56 @@ def test_remembered_results_equal_fresh_ones(panel: dict[str, float], ctx: rn.Co
     assert rn.assess(panel, context=ctx) == warm
 
 
-def test_the_memos_stay_bounded() -> None:
+def test_the_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from rlsnutrition import _parse, _rules
 
     _forget()
-    for i in range(_rules.MEMO_SIZE + 10):
-        rn.assess({"vitamin_d": 10 + i / 1000})
-    assert 0 < len(_rules.rules_for(K).memo) <= _rules.MEMO_SIZE
+    monkeypatch.setattr(_rules, "MEMO_SIZE", 8)
+    fresh = []
+    for i in range(_parse._MEMO_SIZE + 10):
+        panel = {"vitamin_d": 10 + i / 1000, "ferritin": i % 300, "tsat": i % 60}
+        fresh.append(rn.assess(panel))
+        assert len(_rules.rules_for(K).memo) <= 8
     assert 0 < len(_parse._memo) <= _parse._MEMO_SIZE
     assert rn.assess({"vitamin_d": 10}) == rn.assess({"vitamin_d": 10.0})
+    monkeypatch.undo()
+    _forget()
+    assert rn.assess({"vitamin_d": 10, "ferritin": 0, "tsat": 0}) == fresh[0]
+
+
+def _near_cuts(analyte: str) -> st.SearchStrategy[float]:
+    """Values on, just below and just above each of an analyte's cut points, or anywhere."""
+    from rlsnutrition import _rules
+
+    points = _rules.rules_for(K).points.get(analyte, [])
+    edges = sorted(
+        {e for p in points for e in (math.nextafter(p, 0), p, math.nextafter(p, math.inf))}
+    )
+    return st.sampled_from(edges) | value_of(analyte) if edges else value_of(analyte)
+
+
+@st.composite
+def edgy_panels(draw: st.DrawFn) -> dict[str, float]:
+    ids = draw(st.lists(st.sampled_from(sorted(SPAN)), unique=True))
+    return {a: draw(_near_cuts(a)) for a in ids}
+
+
+@given(st.lists(edgy_panels(), min_size=1, max_size=4), CONTEXTS)
+def test_remembered_verdicts_equal_judging_afresh(
+    batch: list[dict[str, float]], ctx: rn.Context
+) -> None:
+    # judge() reuses a verdict for every value in the same place among the cut points (the
+    # batch shares them); judge_directly() runs the rules on the values themselves.
+    from rlsnutrition import _parse, _rules
+
+    rules = _rules.rules_for(K)
+    for panel in batch:
+        labs = _parse.read_labs(panel, K)
+        for nid in _rules.NUTRIENT_TESTS:
+            relevant = [labs[a] for a in _rules._REPORTED[nid] if a in labs]
+            assert _rules.judge(nid, labs, ctx, rules) == _rules.judge_directly(
+                nid, relevant, ctx, rules
+            ), (nid, panel)
 
 
 def test_true_is_not_remembered_as_one() -> None:
