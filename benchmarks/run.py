@@ -104,23 +104,30 @@ def machine() -> str:
     )
 
 
-def cold(code: str, runs: int) -> float:
-    """Median wall time of a fresh interpreter running ``code``, in ms."""
-    times = []
+def cold_once(code: str) -> float:
+    """Wall time of a fresh interpreter running ``code``, in ms."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; t=time.perf_counter(); " + code + "; print(time.perf_counter()-t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    return float(out.stdout.strip().splitlines()[-1]) * 1000
+
+
+def cold(codes: list[str], runs: int) -> list[float]:
+    """Median cold time of each of ``codes``, in ms. The codes take turns, run by run, so a
+    busy spell on a shared machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in codes]
     for _ in range(runs):
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import time; t=time.perf_counter(); " + code + "; print(time.perf_counter()-t)",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        times.append(float(out.stdout.strip().splitlines()[-1]) * 1000)
-    return statistics.median(times)
+        for code, t in zip(codes, times, strict=True):
+            t.append(cold_once(code))
+    return [statistics.median(t) for t in times]
 
 
 def warm(fn: Callable[[], object], number: int, repeat: int = 7) -> float:
@@ -144,11 +151,12 @@ def main() -> None:
     print()
 
     # Warm up the import machinery's caches so both cold figures are measured alike.
-    cold("import cattrs", 2)
-    c_cattrs = cold("import cattrs", runs)
-    c_import = cold("import rlsnutrition", runs)
-    c_first = cold("import rlsnutrition; rlsnutrition.lookup_nutrient('iron')", runs)
-    print("cold (fresh interpreter, median of", runs, "runs; target: first lookup <= 1.3x cattrs)")
+    first_lookup = "import rlsnutrition; rlsnutrition.lookup_nutrient('iron')"
+    cold(["import cattrs", first_lookup], 2)
+    c_cattrs, c_import, c_first = cold(["import cattrs", "import rlsnutrition", first_lookup], runs)
+    print(
+        f"cold (fresh interpreter, median of {runs} interleaved runs; target: first lookup <= 1.3x cattrs)"
+    )
     print(f"  import cattrs                           {c_cattrs:8.1f} ms")
     print(
         f"  import rlsnutrition                     {c_import:8.1f} ms  ({c_import / c_cattrs:.2f}x cattrs)"

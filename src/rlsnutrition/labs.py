@@ -54,7 +54,7 @@ def _check_flag(_: object, attribute: attrs.Attribute[bool], value: object) -> N
         raise InvalidArgumentError(f"{attribute.name} must be True or False, not {value!r}")
 
 
-@attrs.frozen(cache_hash=True)  # contexts key the findings memo
+@attrs.frozen
 class Context:
     """Who the labs belong to, as far as it changes how they are judged.
 
