@@ -294,18 +294,17 @@ def edgy_panels(draw: st.DrawFn) -> dict[str, float]:
 def test_remembered_verdicts_equal_judging_afresh(
     batch: list[dict[str, float]], ctx: rn.Context
 ) -> None:
-    # judge() reuses a verdict for every value in the same place among the cut points (the
-    # batch shares them); judge_directly() runs the rules on the values themselves.
+    # judge_panel() reuses a verdict for every value in the same place among the cut points
+    # (the batch shares them); judge_directly() runs the rules on the values themselves.
     from rlsnutrition import _parse, _rules
 
     rules = _rules.rules_for(K)
     for panel in batch:
         labs = _parse.read_labs(panel, K)
-        for nid in _rules.NUTRIENT_TESTS:
+        for finding in _rules.judge_panel(labs, ctx, rules):
+            nid = finding.nutrient
             relevant = [labs[a] for a in _rules._REPORTED[nid] if a in labs]
-            assert _rules.judge(nid, labs, ctx, rules) == _rules.judge_directly(
-                nid, relevant, ctx, rules
-            ), (nid, panel)
+            assert finding == _rules.judge_directly(nid, relevant, ctx, rules), (nid, panel)
 
 
 def test_true_is_not_remembered_as_one() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ._loader import NUTRIENT_IDS, knowledge
+from ._loader import knowledge
 from ._parse import read_labs
-from ._rules import judge, missing_tests, rules_for, warnings
+from ._rules import judge_panel, missing_tests, rules_for, warnings
 from .assessment import Assessment
 from .errors import InvalidArgumentError
 from .labs import Context
@@ -44,7 +44,7 @@ def assess(labs: object, *, context: Context | None = None) -> Assessment:
     k = knowledge()
     rules = rules_for(k)
     measured = read_labs(labs, k)
-    findings = tuple([judge(nid, measured, context, rules) for nid in NUTRIENT_IDS])
+    findings = judge_panel(measured, context, rules)
     return Assessment(
         findings=findings,
         missing_tests=missing_tests(measured, findings, rules),

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from ._loader import Knowledge, normalize_unit
+from ._loader import NUTRIENT_IDS, Knowledge, normalize_unit
 from ._parse import Measurement
 from .assessment import Finding, Note, Status
 from .errors import DataError
@@ -174,14 +174,26 @@ class Rules:
         for cut in self.cuts.values():
             points.setdefault(cut.threshold.analyte, set()).add(cut.value)
         self.points = {analyte: sorted(values) for analyte, values in points.items()}
-        # Verdicts by nutrient, context and where each value falls: see judge().
+        # Verdicts by nutrient, context and where each value falls: see judge_panel().
         self.memo: dict[tuple[object, ...], Verdict] = {}
         # A nutrient with no lab is judged the same for everyone (but magnesium, whose kidney
         # caution depends on the context): build those findings once.
-        self.not_tested: dict[str, Finding] = {}
         self.not_tested = {
-            nid: judge(nid, {}, Context(), self) for nid in NUTRIENT_TESTS if nid != "magnesium"
+            nid: judge_directly(nid, [], Context(), self)
+            for nid in NUTRIENT_IDS
+            if nid != "magnesium"
         }
+        # What judge_panel() does per nutrient: the analytes it reports, those it judges with
+        # their cut points, and its finding when it has no lab.
+        self.plan = tuple(
+            (
+                nid,
+                _REPORTED[nid],
+                tuple((analyte, self.points.get(analyte, [])) for analyte in JUDGED[nid]),
+                self.not_tested.get(nid),
+            )
+            for nid in NUTRIENT_IDS
+        )
 
     def cut(self, tid: str) -> Cut:
         return self.cuts[tid]
@@ -473,43 +485,52 @@ def _bounds(m: Measurement) -> tuple[float, ...]:
     return (m.value, math.inf)
 
 
-def judge(nid: str, labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> Finding:
-    """The finding for nutrient ``nid``; censored results are judged at both ends of their range.
+def judge_panel(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> tuple[Finding, ...]:
+    """The finding for each nutrient, in ``NUTRIENT_IDS`` order. Equal, nutrient by nutrient,
+    to :func:`judge_directly` on the measurements each finding reports.
 
     The rules read a value only by comparing it with cut points, and read only three flags of
     the context, so the verdict (status, actions, sources and the rationale's wording) is the
     same for every value that falls in the same place among its analyte's cut points. Verdicts
-    are remembered under that key, in a bounded dict: a new panel costs two bisections per
-    value and the formatting of its rationale. Equal to :func:`judge_directly`.
+    are remembered under that key, in a bounded dict: judging a new panel costs two bisections
+    per value and filling in its rationales. Censored results take the direct path.
     """
-    relevant = [labs[a] for a in _REPORTED[nid] if a in labs]
-    if not relevant and nid in rules.not_tested:
-        return rules.not_tested[nid]
-    for m in relevant:
-        if m.comparator is not None:
-            return judge_directly(nid, relevant, ctx, rules)
-    # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i just below.
-    key: list[object] = [nid, ctx.pregnant, ctx.kidney_disease, ctx.dialysis]
-    shown: dict[str, str] = {}
-    points = rules.points
-    for analyte in JUDGED[nid]:
-        found = labs.get(analyte)
-        if found is None:
-            key.append(-1)
-        else:
-            shown[analyte] = found.shown
-            v = found.value
-            p = points[analyte]
-            key.append(bisect_left(p, v) + bisect_right(p, v))
-    memo_key = tuple(key)
-    verdict = rules.memo.get(memo_key)
-    if verdict is None:
-        x = {analyte: labs[analyte].value for analyte in shown}
-        verdict = Verdict.of(_verdict(nid, x, ctx, rules))
-        if len(rules.memo) >= MEMO_SIZE:
-            rules.memo.clear()
-        rules.memo[memo_key] = verdict
-    return verdict.finding(nid, shown, relevant)
+    flags = (ctx.pregnant, ctx.kidney_disease, ctx.dialysis)
+    memo = rules.memo
+    get = labs.get
+    out: list[Finding] = []
+    for nid, reported, judged, not_tested in rules.plan:
+        relevant: list[Measurement] = list(filter(None, map(get, reported)))  # drop the absent
+        if not relevant and not_tested is not None:
+            out.append(not_tested)
+            continue
+        # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i below.
+        key: list[object] = [nid, flags]
+        shown: dict[str, str] = {}
+        censored = False
+        for m in relevant:
+            censored |= m.comparator is not None
+        if censored:
+            out.append(judge_directly(nid, relevant, ctx, rules))
+            continue
+        for analyte, points in judged:
+            found = get(analyte)
+            if found is None:
+                key.append(-1)
+            else:
+                shown[analyte] = found.shown
+                v = found.value
+                key.append(bisect_left(points, v) + bisect_right(points, v))
+        memo_key = tuple(key)
+        verdict = memo.get(memo_key)
+        if verdict is None:
+            x = {analyte: labs[analyte].value for analyte in shown}
+            verdict = Verdict.of(_verdict(nid, x, ctx, rules))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[memo_key] = verdict
+        out.append(verdict.finding(nid, shown, relevant))
+    return tuple(out)
 
 
 def judge_directly(nid: str, relevant: list[Measurement], ctx: Context, rules: Rules) -> Finding:
