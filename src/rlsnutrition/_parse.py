@@ -167,17 +167,20 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
 def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
     """Every lab in ``labs`` (a mapping or an iterable of LabResults), one per analyte."""
     pairs: Iterable[tuple[object, object]]
-    # What rlsnutrition.fhir.read returns carries its LabResults in `.results`.
-    results = getattr(labs, "results", labs) if not isinstance(labs, Mapping) else labs
-    if isinstance(results, Mapping):
-        pairs = results.items()
-    elif isinstance(results, (str, bytes)) or not isinstance(results, Iterable):
-        raise TypeError(
-            "assess() takes a mapping of analyte to value, an iterable of LabResult, or what "
-            f"rlsnutrition.fhir.read returns, not {type(labs).__name__}"
-        )
+    if type(labs) is dict:  # the common case, without the ABC checks below
+        pairs = labs.items()
     else:
-        pairs = (_as_pair(item) for item in results)
+        # What rlsnutrition.fhir.read returns carries its LabResults in `.results`.
+        results = labs if isinstance(labs, Mapping) else getattr(labs, "results", labs)
+        if isinstance(results, Mapping):
+            pairs = results.items()
+        elif isinstance(results, (str, bytes)) or not isinstance(results, Iterable):
+            raise TypeError(
+                "assess() takes a mapping of analyte to value, an iterable of LabResult, or "
+                f"what rlsnutrition.fhir.read returns, not {type(labs).__name__}"
+            )
+        else:
+            pairs = (_as_pair(item) for item in results)
     global _memo_for
     if _memo_for is not k:
         _memo.clear()
