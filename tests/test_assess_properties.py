@@ -226,6 +226,35 @@ def test_any_iterable_of_labs_raises_only_the_documented_errors(labs: list[Any])
         assert len(result.findings) == 6
 
 
+@given(
+    st.integers() | st.integers(2**900, 2**1100) | st.integers(-(2**1100), -(2**900)),
+    st.sampled_from(sorted(SPAN)),
+    st.sampled_from([lambda v: v, lambda v: (v, None), lambda v: rn.LabResult("x", v)]),
+)
+def test_integers_of_any_size_give_a_result_or_a_typed_error(
+    value: int, analyte: str, wrap: Any
+) -> None:
+    raw = wrap(value)
+    if isinstance(raw, rn.LabResult):
+        raw = rn.LabResult(analyte, value)
+        labs: Any = [raw]
+    else:
+        labs = {analyte: raw}
+    limit = ANALYTES[analyte].max_plausible or math.inf
+    try:
+        valid = 0 <= float(value) <= limit
+    except OverflowError:  # beyond any float
+        valid = False
+    try:
+        result = rn.assess(labs)
+    except rn.InvalidLabValueError as exc:
+        assert analyte in str(exc)
+        assert not valid
+    else:
+        assert valid
+        assert len(result.findings) == 6
+
+
 @given(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(sorted(SPAN)))
 def test_non_finite_and_negative_values_are_invalid(value: float, analyte: str) -> None:
     assume(not (math.isfinite(value) and value >= 0))

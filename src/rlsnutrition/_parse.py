@@ -95,7 +95,9 @@ def _accepted(analyte: Analyte) -> str:
 
 def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None, str | None]:
     """A number, its censoring, and the unit written after it (strings only)."""
-    if type(value) is float or type(value) is int:  # the common case, without ABC checks
+    if type(value) is float:  # the common cases first, without ABC checks
+        return value, None, None
+    if type(value) is int and -_BIG < value < _BIG:
         return float(value), None, None
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal, str)):
         raise InvalidLabValueError(
@@ -113,8 +115,15 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
         return float(m["num"]), cmp, m["unit"] or None
     try:
         return float(value), None, None
-    except (TypeError, ValueError, OverflowError):
+    except OverflowError:
+        raise InvalidLabValueError(
+            f"{analyte.id} value {_show(value)} is too large to be a lab value"
+        ) from None
+    except (TypeError, ValueError):
         raise InvalidLabValueError(f"{analyte.id} value {_show(value)} is not a number") from None
+
+
+_BIG = 2**1000  # ints this large and larger may not convert to float
 
 
 def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
