@@ -128,6 +128,9 @@ _BIG = 2**1000  # ints this large and larger may not convert to float
 
 def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
     """Read one value for ``analyte`` and convert it to the default unit."""
+    limit = analyte.max_plausible
+    if type(raw) is float and 0.0 <= raw < math.inf and (limit is None or raw <= limit):
+        return _measurement(analyte, raw, None, None)  # a plain number: the common case
     when: str | None = None
     cmp: Censor | None = None
     if isinstance(raw, LabResult):
@@ -168,6 +171,12 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
             f"{analyte.id} value {_show(raw)} is impossible: above {analyte.max_plausible:g} "
             f"{analyte.default_unit}"
         )
+    return _measurement(analyte, value, cmp, when)
+
+
+def _measurement(
+    analyte: Analyte, value: float, cmp: Censor | None, when: str | None
+) -> Measurement:
     default = analyte.default_unit
     judged = JudgedValue(analyte.id, value, default, cmp)
     return Measurement(analyte.id, value, default, cmp, when, judged, format(value, ".4g"))
