@@ -183,8 +183,11 @@ SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
+    st.integers(2**1000, 2**1100),  # beyond any float
     st.floats(),
     st.decimals(allow_nan=True),
+    st.fractions(),
+    st.complex_numbers(),
     st.text(max_size=20),
     st.from_regex(r"\s*(<|>|<=|>=)?\s*-?\d{0,4}(\.\d{0,3})?\s*[a-zA-Zµ/%]{0,8}\s*", fullmatch=True),
     st.binary(max_size=5),

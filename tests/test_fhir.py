@@ -212,6 +212,29 @@ def test_value_quantity_comparator_and_value_string() -> None:
     assert reasons(labs) == Counter({"invalid-value": 1})
 
 
+@given(
+    st.integers()
+    | st.integers(2**1000, 2**1100)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.from_regex(r"[<>]?=?\s*-?\d{1,400}(\.\d*)?(e\d{1,3})?\s*(ng/mL)?", fullmatch=True),
+    st.sampled_from(["valueQuantity", "valueString", "valueInteger"]),
+)
+def test_any_value_is_read_or_skipped_with_a_reason(value: Any, field: str) -> None:
+    # json.loads gives arbitrarily large ints and NaN / Infinity floats: every one of them must
+    # come back as a judgeable result or as a skip, never as an exception.
+    if field == "valueQuantity":
+        obs = observation("2276-4", {"value": value, "unit": "ng/mL"})
+    else:
+        obs = observation("2276-4", **{field: value})
+    labs = fhir.read(obs)
+    assert len(labs.results) + len(labs.skipped) == 1
+    if labs.results:
+        rn.assess(labs)  # what read accepts, assess judges
+    else:
+        assert labs.skipped[0].reason_code in {"invalid-value", "no-value"}
+
+
 def test_searchset_and_nested_bundles_and_dates() -> None:
     older = observation("2276-4", {"value": 20, "unit": "ng/mL"}, effectiveDateTime="2024-01")
     newer = observation("2276-4", {"value": 150, "unit": "ng/mL"}, issued="2024-03-01T09:00:00Z")

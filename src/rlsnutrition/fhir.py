@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from ._loader import Knowledge, knowledge
-from ._parse import find_analyte, measure, parse_number
+from ._parse import _show, find_analyte, measure, parse_number
 from .errors import InvalidLabValueError, RLSNutritionError, UnknownAnalyteError, UnknownUnitError
 from .labs import Censor, LabResult
 from .model import Analyte
@@ -397,7 +397,11 @@ class _Reader:
                 comparator = _CENSORS[raw_cmp]
             ucum = _s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
             units = [u for u in (ucum, _s(quantity.get("unit"))) if u] or [None]
-            value = float(number)
+            try:
+                value = float(number)
+            except OverflowError:  # json.loads reads integers of any size
+                self._skip(label, code, "invalid-value", f"value {_show(number)} is too large")
+                return None
         elif isinstance(part.get("valueString"), str) or isinstance(part.get("valueInteger"), int):
             raw = part.get("valueString", part.get("valueInteger"))
             try:
