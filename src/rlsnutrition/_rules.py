@@ -136,13 +136,12 @@ class Cut:
         return self.holds_at(x, self.value)
 
     def describe(self, name: str, x: float, held: bool) -> str:
-        t = self.threshold
-        shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
-        return f"{name} {x:.4g} {self.unit} {shown} {self.limit}: {t.meaning}"
+        """``name``, the value ``x``, how it compares with the cut-off, and what that means."""
+        return self.template(name, held).format_map({self.threshold.analyte: format(x, ".4g")})
 
     def template(self, name: str, held: bool) -> str:
-        """:meth:`describe` as a ``str.format`` template: the value is a field named by its
-        analyte, filled with the value as :meth:`describe` shows it (``format(x, ".4g")``).
+        """:meth:`describe` as a ``str.format`` template whose one field, named by the analyte,
+        takes the value as shown (``format(x, ".4g")``).
         """
         t = self.threshold
         shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
@@ -504,15 +503,15 @@ def judge_panel(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> 
         if not relevant and not_tested is not None:
             out.append(not_tested)
             continue
-        # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i below.
-        key: list[object] = [nid, flags]
-        shown: dict[str, str] = {}
         censored = False
         for m in relevant:
             censored |= m.comparator is not None
         if censored:
             out.append(judge_directly(nid, relevant, ctx, rules))
             continue
+        # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i below.
+        key: list[object] = [nid, flags]
+        shown: dict[str, str] = {}
         for analyte, points in judged:
             found = get(analyte)
             if found is None:
