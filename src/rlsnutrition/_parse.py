@@ -11,6 +11,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
 from decimal import Decimal
 from numbers import Real
 from typing import NamedTuple
@@ -18,7 +19,8 @@ from typing import NamedTuple
 from ._loader import Knowledge, knowledge, normalize_name, normalize_unit
 from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
-from .labs import Censor, LabResult
+from .errors import show as _show
+from .labs import Censor, LabResult, parse_when
 from .model import Analyte
 
 _NUMBER = re.compile(
@@ -67,11 +69,6 @@ def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
     raise UnknownAnalyteError(_show(key))
 
 
-def _show(obj: object) -> str:
-    text = repr(obj)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _unit_factor(analyte: Analyte, unit: object, k: Knowledge) -> float:
     if unit is None:
         return 1.0
@@ -85,7 +82,7 @@ def _unit_factor(analyte: Analyte, unit: object, k: Knowledge) -> float:
     if not unit.strip():
         return 1.0
     raise UnknownUnitError(
-        f"unit {unit!r} is not accepted for {analyte.id}; accepted: {_accepted(analyte)}"
+        f"unit {_show(unit)} is not accepted for {analyte.id}; accepted: {_accepted(analyte)}"
     )
 
 
@@ -135,7 +132,9 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
     cmp: Censor | None = None
     if isinstance(raw, LabResult):
         number, cmp_in_text, text_unit = parse_number(analyte, raw.value)
-        if raw.comparator is not None and raw.comparator not in _CENSORS:
+        if raw.comparator is not None and (
+            not isinstance(raw.comparator, str) or raw.comparator not in _CENSORS
+        ):
             raise InvalidLabValueError(
                 f"{analyte.id} comparator {_show(raw.comparator)} is not one of <, <=, >, >="
             )
@@ -252,12 +251,24 @@ def _as_pair(item: object) -> tuple[object, object]:
 
 
 def _newer(a: Measurement, b: Measurement) -> Measurement:
-    """The newer of two results for one analyte; the same value twice is no conflict."""
+    """The newer of two results for one analyte; the same value twice is no conflict.
+
+    Dates are compared as instants (time zones honoured); an undated or unreadable ``when``
+    is older than any date.
+    """
+    ta, tb = parse_when(a.when) or _EPOCH, parse_when(b.when) or _EPOCH
     if (a.value, a.comparator) == (b.value, b.comparator):
-        return a if (a.when or "") >= (b.when or "") else b
-    if a.when and b.when and a.when != b.when:
-        return a if a.when > b.when else b
+        return a if ta >= tb else b
+    if ta != tb and _EPOCH not in (ta, tb):
+        return a if ta > tb else b
     raise InvalidLabValueError(
-        f"{a.analyte} is given twice with different values ({a.value:g} and {b.value:g} "
+        f"{a.analyte} is given twice with different values ({_as_given(a)} and {_as_given(b)} "
         f"{a.unit}) and no dates to tell which is newer; give each analyte once"
     )
+
+
+def _as_given(m: Measurement) -> str:
+    return f"{m.comparator or ''}{m.value:g}"
+
+
+_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from .errors import InvalidArgumentError
 from .model import Reference
 
 __all__ = ["DISCLAIMER", "Assessment", "Finding", "JudgedValue", "Note", "Status"]
@@ -118,15 +119,38 @@ class Assessment:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Assessment:
-        """The Assessment a :meth:`to_dict` dict describes."""
+        """The Assessment a :meth:`to_dict` dict describes.
+
+        Raises:
+            InvalidArgumentError: ``data`` does not describe an Assessment; the message says
+                which field (``$.findings[0].status``, say) is wrong.
+        """
+        import cattrs
+
         from ._converter import converter
 
-        return converter.structure(data, cls)
+        if not isinstance(data, dict):
+            raise InvalidArgumentError(
+                f"Assessment.from_dict() takes a dict, not {type(data).__name__}"
+            )
+        try:
+            return converter.structure(data, cls)
+        except cattrs.BaseValidationError as exc:
+            problems = "; ".join(cattrs.transform_error(exc, path="$"))
+            raise InvalidArgumentError(f"not a stored Assessment: {problems}") from None
 
     @classmethod
-    def from_json(cls, text: str) -> Assessment:
-        """The Assessment a :meth:`to_json` text describes."""
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str | bytes) -> Assessment:
+        """The Assessment a :meth:`to_json` text describes.
+
+        Raises:
+            InvalidArgumentError: ``text`` is not JSON, or does not describe an Assessment.
+        """
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise InvalidArgumentError(f"not a stored Assessment: not JSON text ({exc})") from None
+        return cls.from_dict(data)
 
     def __str__(self) -> str:
         lines = ["RLS nutrition assessment"]

@@ -6,9 +6,11 @@ Bad input prints one line on stderr naming what was wrong and exits with status 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any, NoReturn
 
 from . import __version__
@@ -17,7 +19,7 @@ from ._converter import converter
 from ._loader import knowledge
 from ._parse import find_analyte
 from .errors import RLSNutritionError
-from .labs import Context, LabResult
+from .labs import Context, LabResult, parse_when
 from .lookup import foods_rich_in, lookup_nutrient, nutrients
 from .model import DIETS
 
@@ -133,12 +135,23 @@ def _parse_lab(text: str) -> tuple[str, str]:
 def _cmd_assess(args: argparse.Namespace) -> None:
     labs = [_parse_lab(item) for item in args.labs]
     results: list[LabResult] = []
+    if args.patient is not None and not args.fhir:
+        raise _UsageError("--patient chooses whose results to read from --fhir files; give --fhir")
+    skipped: list[str] = []
     if args.fhir:
         from . import fhir
 
         for path in args.fhir:
-            results.extend(fhir.read(path, patient=args.patient).results)
+            read = fhir.read(path, patient=args.patient)
+            results.extend(read.results)
+            skipped += [f"{path}: {s}" for s in read.skipped if s.reason_code != "superseded"]
+            skipped += [f"{path}: {note}" for note in read.notes]
+    # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean.
+    for line in skipped:
+        print(f"rlsnutrition: note: {line}", file=sys.stderr)
     if not labs and not results:
+        if args.fhir:
+            raise _UsageError("the FHIR file(s) held no lab result that can be judged (see notes)")
         raise _UsageError("assess needs labs: ANALYTE=VALUE arguments and/or --fhir FILE")
     context = Context(
         sex=args.sex,
@@ -153,15 +166,27 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     combined: dict[str, object] = {}
     for r in results:
         newest = combined.get(r.analyte)
-        if not isinstance(newest, LabResult) or (r.when or "") > (newest.when or ""):
+        if not isinstance(newest, LabResult) or _instant(r) > _instant(newest):
             combined[r.analyte] = r
+    typed: dict[str, str] = {}
     for key, value in labs:
-        combined[find_analyte(key, k).id] = value
+        analyte = find_analyte(key, k).id
+        if analyte in typed:
+            raise _UsageError(
+                f"{analyte} is given twice ({typed[analyte]} and {key}={value}); "
+                "give each analyte once"
+            )
+        typed[analyte] = f"{key}={value}"
+        combined[analyte] = value
     result = assess(combined, context=context)
     if args.json:
         print(result.to_json(indent=2))
     else:
         print(result)
+
+
+def _instant(r: LabResult) -> datetime:
+    return parse_when(r.when) or datetime(1, 1, 1, tzinfo=timezone.utc)
 
 
 _COMMANDS = {
@@ -174,6 +199,12 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    for stream in (sys.stdout, sys.stderr):
+        # Rationales hold signs such as ≤ and µ: on a console or file in a legacy encoding,
+        # print a replacement character rather than fail.
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     try:
         args = _parser().parse_args(argv)
         _COMMANDS[args.command](args)

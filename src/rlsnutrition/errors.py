@@ -36,9 +36,9 @@ class UnknownNutrientError(RLSNutritionError, LookupError):
     def __init__(self, name: str, suggestions: tuple[str, ...] = ()) -> None:
         self.name = name
         self.suggestions = suggestions
-        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else ""
+        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else "."
         super().__init__(
-            f"unknown nutrient {name!r}{hint} Known nutrients: iron, magnesium, vitamin_b12, "
+            f"unknown nutrient {show(name)}{hint} Known nutrients: iron, magnesium, vitamin_b12, "
             "vitamin_b6, vitamin_d, folate (or any of their aliases and forms)."
         )
 
@@ -55,9 +55,9 @@ class UnknownAnalyteError(RLSNutritionError, LookupError):
     def __init__(self, key: str, suggestions: tuple[str, ...] = ()) -> None:
         self.key = key
         self.suggestions = suggestions
-        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else ""
+        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else "."
         super().__init__(
-            f"unknown lab analyte {key!r}{hint} Accepted: an analyte id (ferritin, tsat, "
+            f"unknown lab analyte {show(key)}{hint} Accepted: an analyte id (ferritin, tsat, "
             "serum_iron, tibc, hemoglobin, crp, vitamin_b12, mma, homocysteine, vitamin_d, "
             "folate, rbc_folate, magnesium, plp, egfr), one of their aliases, or a LOINC code."
         )
@@ -80,6 +80,21 @@ class InvalidArgumentError(RLSNutritionError, ValueError):
 
 class DataError(RLSNutritionError):
     """The packaged knowledge failed validation; the message names the file and field."""
+
+
+def show(obj: object, limit: int = 60) -> str:
+    """``repr(obj)`` cut to ``limit`` characters, for quoting a caller's input in a message.
+
+    Safe for anything: an integer too long for ``repr`` (Python refuses over 4,300 digits) or
+    an object whose ``__repr__`` fails is described instead.
+    """
+    if isinstance(obj, int) and obj.bit_length() > 1000:
+        return f"<an integer of about {int(obj.bit_length() * 0.30103) + 1} digits>"
+    try:
+        text = repr(obj)
+    except Exception:  # a caller's object with a broken __repr__
+        text = f"<a {type(obj).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _or_list(items: tuple[str, ...]) -> str:

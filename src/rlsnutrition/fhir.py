@@ -25,17 +25,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
 from ._loader import Knowledge, knowledge
-from ._parse import _show, find_analyte, measure, parse_number
+from ._parse import find_analyte, measure, parse_number
 from .errors import InvalidLabValueError, RLSNutritionError, UnknownAnalyteError, UnknownUnitError
+from .errors import show as _show
 from .labs import Censor, LabResult
+from .labs import parse_when as parse_date
 from .model import Analyte
 
 __all__ = ["FhirError", "FhirLabs", "Skipped", "read"]
@@ -107,11 +108,19 @@ def read(source: object, *, patient: str | None = None) -> FhirLabs:
     if not isinstance(doc, dict) or doc.get("resourceType") not in _READABLE:
         kind = doc.get("resourceType") if isinstance(doc, dict) else type(doc).__name__
         raise FhirError(
-            f"{name} is not a FHIR Observation, Bundle or DiagnosticReport (found {kind!r})"
+            f"{name} is not a FHIR Observation, Bundle or DiagnosticReport (found {_show(kind)})"
         )
     if patient is not None and not isinstance(patient, str):
-        raise TypeError(f"patient must be a reference string such as 'Patient/2', not {patient!r}")
-    return _Reader(doc, knowledge()).read(patient)
+        raise TypeError(
+            f"patient must be a reference string such as 'Patient/2', not {_show(patient)}"
+        )
+    try:
+        return _Reader(doc, knowledge()).read(patient)
+    except RecursionError:  # resources nested thousands deep: no real source does this
+        raise FhirError(f"{name} is nested too deeply to read") from None
+
+
+_BOM_AND_SPACE = "\ufeff \t\r\n"
 
 
 def _load(source: object) -> tuple[Any, str]:
@@ -119,21 +128,21 @@ def _load(source: object) -> tuple[Any, str]:
         return dict(source), "the FHIR source"
     if isinstance(source, bytes):
         source = source.decode("utf-8", errors="replace")
-    if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
+    if isinstance(source, str) and source.lstrip(_BOM_AND_SPACE).startswith(("{", "[")):
         try:
-            return json.loads(source), "the FHIR JSON text"
-        except ValueError as exc:
+            return json.loads(source.lstrip(_BOM_AND_SPACE)), "the FHIR JSON text"
+        except (ValueError, RecursionError) as exc:
             raise FhirError(f"the FHIR JSON text is not valid JSON: {exc}") from None
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         try:
-            with open(path, encoding="utf-8") as f:
+            with open(path, encoding="utf-8-sig") as f:
                 text = f.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise FhirError(f"cannot read FHIR file {path}: {exc}") from None
         try:
             return json.loads(text), f"FHIR file {path}"
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise FhirError(f"FHIR file {path} is not valid JSON: {exc}") from None
     raise TypeError(
         "fhir.read() takes a dict, a JSON string or a path to a JSON file, "
@@ -151,37 +160,6 @@ def _l(value: object) -> list[Any]:
 
 def _s(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-_DATE = re.compile(
-    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?)?)?)?\Z"
-)
-
-
-def parse_date(text: object) -> datetime | None:
-    """A FHIR date, partial date or date-time as an aware datetime (UTC when no zone is given)."""
-    m = _DATE.match(text.strip()) if isinstance(text, str) else None
-    if m is None:
-        return None
-    year, month, day, hour, minute, second, zone = m.groups()
-    try:
-        tz = timezone.utc
-        if zone and zone != "Z":
-            sign = 1 if zone[0] == "+" else -1
-            hours, minutes = int(zone[1:3]), int(zone[-2:])
-            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-        return datetime(
-            int(year),
-            int(month or 1),
-            int(day or 1),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            tzinfo=tz,
-        )
-    except ValueError:
-        return None
 
 
 def _effective(resource: dict[str, Any]) -> str | None:
@@ -290,7 +268,7 @@ class _Reader:
                             ref or label,
                             None,
                             "unresolved-reference",
-                            f"{label} refers to {ref!r}, which the source does not hold",
+                            f"{label} refers to {_show(ref)}, which the source does not hold",
                         )
                     )
                     continue
@@ -324,7 +302,9 @@ class _Reader:
         code_text = _code_text(obs)
         status = obs.get("status")
         if status not in JUDGED and status != "unknown":
-            self._skip(label, code_text, "status-not-final", f"status is {status!r}, not final")
+            self._skip(
+                label, code_text, "status-not-final", f"status is {_show(status)}, not final"
+            )
             return
         if obs.get("dataAbsentReason") is not None:
             reason = _s(_d(obs.get("dataAbsentReason")).get("text")) or _code_text(
@@ -389,9 +369,12 @@ class _Reader:
                 return None
             raw_cmp = quantity.get("comparator")
             if raw_cmp is not None:
-                if raw_cmp not in _CENSORS:
+                if not isinstance(raw_cmp, str) or raw_cmp not in _CENSORS:
                     self._skip(
-                        label, code, "invalid-value", f"comparator {raw_cmp!r} cannot be judged"
+                        label,
+                        code,
+                        "invalid-value",
+                        f"comparator {_show(raw_cmp)} cannot be judged",
                     )
                     return None
                 comparator = _CENSORS[raw_cmp]
@@ -407,7 +390,7 @@ class _Reader:
             try:
                 value, comparator, text_unit = parse_number(analyte, raw)
             except InvalidLabValueError:
-                self._skip(label, code, "invalid-value", f"value {raw!r} cannot be read")
+                self._skip(label, code, "invalid-value", f"value {_show(raw)} cannot be read")
                 return None
             units = [text_unit]
         else:
@@ -434,7 +417,7 @@ class _Reader:
             if wanted not in self.subjects:
                 found = ", ".join(subjects) or "none"
                 raise FhirError(
-                    f"no results for {patient!r} in the source; subjects found: {found}"
+                    f"no results for {_show(patient)} in the source; subjects found: {found}"
                 )
             return wanted
         if len(subjects) > 1:
