@@ -184,6 +184,7 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(),
     st.integers(2**1000, 2**1100),  # beyond any float
+    st.just(10**5000),  # beyond what repr() will print
     st.floats(),
     st.decimals(allow_nan=True),
     st.fractions(),
@@ -345,3 +346,68 @@ def test_true_is_not_remembered_as_one() -> None:
         rn.assess({"ferritin": True})
     with pytest.raises(rn.InvalidLabValueError):
         rn.assess({"tsat": (True, "%")})
+
+
+def test_a_list_comparator_is_an_invalid_value() -> None:
+    with pytest.raises(rn.InvalidLabValueError, match="comparator"):
+        rn.assess({"ferritin": rn.LabResult("ferritin", 45, comparator=["<"])})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("2021-01-01T01:00:00+00:00", "2020-12-31T23:00:00-05:00"),  # 04:00 UTC: newer
+        ("2020-12-31", "2021-01-01T00:00:00Z"),
+        ("2020", "2020-06"),
+    ],
+)
+def test_the_newest_result_is_the_latest_instant_not_the_largest_string(
+    older: str, newer: str
+) -> None:
+    labs = [rn.LabResult("ferritin", 10, when=older), rn.LabResult("ferritin", 45, when=newer)]
+    for order in (labs, labs[::-1]):
+        (value,) = rn.assess(order).finding("iron").values
+        assert value.value == 45
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(ANY_JSON, st.data())
+def test_a_damaged_stored_assessment_raises_invalid_argument_error(
+    junk: Any, data: st.DataObject
+) -> None:
+    import json
+
+    stored = rn.assess({"ferritin": 45, "tsat": "<15"}).to_dict()
+    # Replace one field, anywhere in the stored dict, with junk.
+    node: Any = stored
+    path = []
+    while isinstance(node, (dict, list)) and node and data.draw(st.booleans()):
+        key = data.draw(
+            st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node)))
+        )
+        path.append(key)
+        node = node[key]
+    if not path:
+        damaged: Any = junk
+    else:
+        damaged = stored
+        parent: Any = stored
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = junk
+    try:
+        back = rn.Assessment.from_json(json.dumps(damaged))
+    except rn.InvalidArgumentError as exc:
+        assert "Assessment" in str(exc)
+    else:
+        assert isinstance(back, rn.Assessment)
+    with pytest.raises(rn.InvalidArgumentError):
+        rn.Assessment.from_json("{not json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,14 @@ import rlsnutrition as rn
 FIXTURES = Path(__file__).parent / "fixtures" / "fhir"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "rlsnutrition", *args],
         capture_output=True,
         text=True,
+        errors="replace",
         timeout=60,
+        env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -106,6 +109,9 @@ def test_assess_reads_fhir_files() -> None:
         (("lookup", "unobtainium"), "unobtainium"),
         (("frobnicate",), "frobnicate"),
         (("assess", "--fhir", "/no/such/file.json"), "file.json"),
+        (("assess", "ferritin=45", "Ferritin=50"), "given twice"),
+        (("assess", "ferritin=45", "2276-4=50"), "given twice"),
+        (("assess", "ferritin=45", "--patient", "Patient/1"), "--fhir"),
         ((), "COMMAND"),
     ],
 )
@@ -126,3 +132,28 @@ def test_labs_typed_on_the_command_line_win_over_the_file() -> None:
     iron = rn.Assessment.from_json(out.stdout).finding("iron")
     assert {v.analyte: v.value for v in iron.values}["ferritin"] == 300
     assert iron.status is rn.Status.ADEQUATE
+
+
+def test_fhir_skips_are_notes_on_stderr_and_stdout_stays_json() -> None:
+    path = FIXTURES / "smart-sample-patients-stu3" / "patient-8888803.fhir-bundle.01.trimmed.json"
+    out = run("assess", "--fhir", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    rn.Assessment.from_json(out.stdout)  # stdout is the JSON alone
+    notes = out.stderr.splitlines()
+    assert notes and all(line.startswith("rlsnutrition: note: ") for line in notes)
+    assert any("ug/L" in line for line in notes)  # the serum iron in an implausible unit
+
+
+def test_a_fhir_file_with_nothing_usable_says_why() -> None:
+    path = FIXTURES / "hl7-fhir-r4-core-examples" / "Observation-unsat.json"
+    out = run("assess", "--fhir", str(path))
+    assert out.returncode == 2
+    assert "cancelled" in out.stderr
+    assert "held no lab result that can be judged" in out.stderr.splitlines()[-1]
+
+
+def test_a_console_without_unicode_gets_replacement_characters_not_a_traceback() -> None:
+    out = run("assess", "ferritin=45", env={"PYTHONIOENCODING": "cp1252"})
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "Ferritin 45 ng/mL" in out.stdout

@@ -328,3 +328,31 @@ def test_any_json_gives_fhirlabs_or_fhir_error(doc: Any) -> None:
         else:
             assert isinstance(labs, fhir.FhirLabs)
             rn.assess(labs)
+
+
+def test_deep_nesting_is_a_fhir_error_not_a_recursion_error() -> None:
+    with pytest.raises(fhir.FhirError, match="JSON"):
+        fhir.read("[" * 100_000 + "]" * 100_000)
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "entry": []}
+    for _ in range(5_000):
+        bundle = {"resourceType": "Bundle", "entry": [{"resource": bundle}]}
+    with pytest.raises(fhir.FhirError, match="nested too deeply"):
+        fhir.read(bundle)
+
+
+def test_json_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    obs = observation("2276-4", {"value": 45, "unit": "ng/mL"})
+    text = "\ufeff" + json.dumps(obs)
+    assert fhir.read(text).results[0].value == 45
+    path = tmp_path / "obs.json"
+    path.write_text(text, encoding="utf-8")
+    assert fhir.read(path).results[0].value == 45
+
+
+@pytest.mark.parametrize("comparator", [["<"], {}, 5, None])
+def test_an_odd_comparator_is_skipped_as_invalid(comparator: Any) -> None:
+    labs = fhir.read(observation("2276-4", {"value": 5, "unit": "ng/mL", "comparator": comparator}))
+    if comparator is None:
+        assert labs.results
+    else:
+        assert reasons(labs) == Counter({"invalid-value": 1})
