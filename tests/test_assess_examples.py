@@ -98,6 +98,65 @@ def test_dialysis_uses_the_esrd_criteria() -> None:
 
 
 @pytest.mark.parametrize(
+    ("labs", "status"),
+    [
+        ({"ferritin": 20}, S.INDETERMINATE),  # < 200: the criterion hangs on the missing TSAT
+        ({"tsat": 10}, S.INDETERMINATE),
+        ({"ferritin": 300}, S.ADEQUATE),  # >= 200: the criterion cannot be met
+        ({"tsat": 25}, S.ADEQUATE),
+        ({"ferritin": 10}, S.DEFICIENT),
+    ],
+)
+def test_dialysis_with_one_iron_value_never_claims_adequate_without_grounds(
+    labs: dict[str, object], status: rn.Status
+) -> None:
+    f = iron(labs, rn.Context(dialysis=True))
+    assert f.status is status, f.rationale
+    assert str(next(iter(labs.values()))) in f.rationale  # the value is named
+    if status is S.INDETERMINATE:
+        assert f.action_codes() == ("see-clinician",)
+        assert "was not measured" in f.rationale
+
+
+def test_a_cut_off_not_met_is_never_worded_as_met() -> None:
+    a = rn.assess({"magnesium": 2.1, "folate": 12, "plp": 50, "vitamin_d": 30})
+    for nid in ("magnesium", "folate", "vitamin_b6", "vitamin_d"):
+        f = a.finding(nid)
+        assert f.status is S.ADEQUATE
+        assert "which does not meet the cut-off for:" in f.rationale, f.rationale
+    # and a cut-off that is met says what it means, plainly
+    low = rn.assess({"magnesium": 1.9}).finding("magnesium")
+    assert low.status is S.LOW
+    assert "(2.07 mg/dL): below the evidence-based lower limit" in low.rationale
+    assert "does not meet the cut-off for: below the evidence-based" not in low.rationale
+
+
+@pytest.mark.parametrize(
+    ("labs", "shown", "warning"),
+    [
+        ({"ferritin": "<5", "tsat": 10}, "Ferritin <5 ng/mL", None),
+        (
+            {"ferritin": 100, "tsat": 30, "crp": ">5"},
+            "CRP >5 mg/L",
+            "ferritin-unreliable-inflammation",
+        ),
+        ({"ferritin": 100, "tsat": 30, "crp": "<10"}, "crp <10 mg/L", None),
+        ({"ferritin": 100, "tsat": 30, "hemoglobin": "<10"}, None, "anaemia"),
+        ({"ferritin": 100, "tsat": 30, "hemoglobin": ">10"}, None, None),
+    ],
+)
+def test_censored_values_are_quoted_as_reported_and_warn_only_when_sure(
+    labs: dict[str, object], shown: str | None, warning: str | None
+) -> None:
+    a = rn.assess(labs)
+    if shown is not None:
+        assert shown in a.finding("iron").rationale
+    assert [w.code for w in a.warnings] == ([warning] if warning else [])
+    if warning == "anaemia":
+        assert a.warnings[0].text.startswith("Hemoglobin <10 g/dL")
+
+
+@pytest.mark.parametrize(
     ("hb", "ctx", "anaemic"),
     [
         (11.9, rn.Context(sex="female"), True),

@@ -132,20 +132,16 @@ class Cut:
             limit += f" ({value:.3g} {unit})"
         self.limit = limit
 
-    def holds(self, x: float) -> bool:
-        return self.holds_at(x, self.value)
-
-    def describe(self, name: str, x: float, held: bool) -> str:
-        """``name``, the value ``x``, how it compares with the cut-off, and what that means."""
-        return self.template(name, held).format_map({self.threshold.analyte: format(x, ".4g")})
-
     def template(self, name: str, held: bool) -> str:
-        """:meth:`describe` as a ``str.format`` template whose one field, named by the analyte,
-        takes the value as shown (``format(x, ".4g")``).
+        """The value against this cut-off, and what that means, as a ``str.format`` template
+        whose one field, named by the analyte, takes the value as shown (``format(x, ".4g")``).
         """
         t = self.threshold
         shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
-        rest = f" {self.unit} {shown} {self.limit}: {t.meaning}"
+        if held:
+            rest = f" {self.unit} {shown} {self.limit}: {t.meaning}"
+        else:  # the meaning describes the side the value is not on
+            rest = f" {self.unit} {shown} {self.limit}, which does not meet the cut-off for: {t.meaning}"
         return _escape(name) + " {" + t.analyte + "}" + _escape(rest)
 
 
@@ -273,13 +269,19 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
         )
         return
 
-    oral = iv = False
+    oral = iv = undecided = False
     if ctx.dialysis:
-        # The ESRD criteria need both values together.
+        # The ESRD criterion needs both values together, each below its cut-off.
+        f_below = ferritin is not None and j.check(
+            "iron.esrd.ferritin.iv_iron", "ferritin", ferritin, explain="always"
+        )
+        t_below = tsat is not None and j.check(
+            "iron.esrd.tsat.iv_iron", "TSAT", tsat, explain="always"
+        )
         if ferritin is not None and tsat is not None:
-            iv = j.check("iron.esrd.ferritin.iv_iron", "ferritin", ferritin) & j.check(
-                "iron.esrd.tsat.iv_iron", "TSAT", tsat
-            )
+            iv = f_below and t_below
+        else:  # one value below its cut-off might meet the criterion, or might not
+            undecided = f_below or t_below
     else:
         if ferritin is not None:
             oral = j.check("iron.ferritin.oral_iron", "ferritin", ferritin)
@@ -305,15 +307,23 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
     if below_target:
         v.status = Status.LOW
         return
+    if undecided:
+        v.status = Status.INDETERMINATE
+        v.reasons.append(
+            "on dialysis the RLS guideline's criterion for IV iron needs ferritin and "
+            "transferrin saturation together, and "
+            + ("ferritin" if ferritin is None else "transferrin saturation")
+            + " was not measured"
+        )
+        return
     v.status = Status.ADEQUATE
-    for tid, name, value in (
-        ("iron.ferritin.iv_iron", "ferritin", ferritin),
-        ("iron.tsat.iv_iron", "TSAT", tsat),
-    ):
-        if value is not None and not ctx.dialysis:
-            j.check(tid, name, value, explain="always")
-    if ctx.dialysis and ferritin is not None and tsat is not None:
-        j.check("iron.esrd.tsat.iv_iron", "TSAT", tsat, explain="always")
+    if not ctx.dialysis:
+        for tid, name, value in (
+            ("iron.ferritin.iv_iron", "ferritin", ferritin),
+            ("iron.tsat.iv_iron", "TSAT", tsat),
+        ):
+            if value is not None:
+                j.check(tid, name, value, explain="always")
     if ferritin is None or tsat is None:
         v.reasons.append(
             ("ferritin" if ferritin is None else "transferrin saturation")
@@ -473,6 +483,17 @@ class Verdict(NamedTuple):
 _JUDGED = operator.attrgetter("judged")
 
 
+def _as_reported(m: Measurement) -> str:
+    """The value as a rationale shows it, with its censoring: ``5``, ``<5``."""
+    return f"{m.comparator or ''}{m.shown}"
+
+
+def _surely(m: Measurement, cut: Cut) -> bool:
+    """Whether ``cut`` holds for every value a (possibly censored) result allows."""
+    ends = _bounds(m) if m.comparator is not None else (m.value,)
+    return all(cut.holds_at(e, cut.value) for e in ends)
+
+
 def _bounds(m: Measurement) -> tuple[float, ...]:
     """The extreme values a censored result allows."""
     if m.comparator == "<":
@@ -539,14 +560,14 @@ def judge_directly(nid: str, relevant: list[Measurement], ctx: Context, rules: R
     censored = [m for m in relevant if m.comparator is not None]
     if not censored:
         return Verdict.of(_verdict(nid, plain, ctx, rules)).finding(nid, shown, relevant)
+    reported = {m.analyte: _as_reported(m) for m in relevant}
     outcomes = []
     for ends in itertools.product(*(_bounds(m) for m in censored)):
         x = dict(plain)
         x.update({m.analyte: e for m, e in zip(censored, ends, strict=True)})
         j = _verdict(nid, x, ctx, rules)
-        # Each outcome's reasons name the end of the range it was judged at.
-        at = {analyte: format(value, ".4g") for analyte, value in x.items()}
-        j.reasons = ["; ".join(j.reasons).format_map(at)] if j.reasons else []
+        # Reasons quote each value as reported ("<5"), whichever end it was judged at.
+        j.reasons = ["; ".join(j.reasons).format_map(reported)] if j.reasons else []
         outcomes.append(j)
     ranges = ", ".join(f"{m.analyte} {m.comparator}{m.value:g} {m.unit}" for m in censored)
     if len({o.key() for o in outcomes}) == 1:
@@ -566,19 +587,20 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
     """Cross-cutting notes: inflammation, anaemia, adult-only thresholds."""
     out: list[Note] = []
     crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
+    # A censored CRP or hemoglobin ("<10") warns only when the whole range it allows does.
     if crp is not None and ferritin is not None:
-        cut = rules.cut("iron.crp.inflammation")
-        if cut.holds(crp.value) and not rules.cut("iron.ferritin.deficient_inflammation").holds(
-            ferritin.value
-        ):
+        inflamed = rules.cut("iron.crp.inflammation")
+        deficient = rules.cut("iron.ferritin.deficient_inflammation")
+        if _surely(crp, inflamed) and not _surely(ferritin, deficient):
             out.append(
                 Note(
                     "ferritin-unreliable-inflammation",
-                    f"CRP {crp.value:g} {crp.unit} shows inflammation, which raises ferritin: a "
-                    "normal ferritin may hide iron deficiency. Repeat iron studies when it settles.",
+                    f"CRP {_as_reported(crp)} {crp.unit} shows inflammation, which raises ferritin: "
+                    "a normal ferritin may hide iron deficiency. Repeat iron studies when it "
+                    "settles.",
                 )
             )
-    if hb is not None and hb.comparator is None:
+    if hb is not None:
         if ctx.pregnant:
             tid = "iron.hemoglobin.anaemia_pregnant"
         elif ctx.sex == "male":
@@ -586,8 +608,9 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
         else:  # female, or unknown: the lower cut-off claims anaemia only when it is certain
             tid = "iron.hemoglobin.anaemia_female"
         cut = rules.cut(tid)
-        if cut.holds(hb.value):
-            out.append(Note("anaemia", "Hemoglobin " + cut.describe("", hb.value, True).lstrip()))
+        if _surely(hb, cut):
+            text = cut.template("Hemoglobin", True).format_map({"hemoglobin": _as_reported(hb)})
+            out.append(Note("anaemia", text))
     if ctx.age is not None and ctx.age < 18:
         out.append(
             Note(
