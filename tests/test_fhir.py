@@ -356,3 +356,56 @@ def test_an_odd_comparator_is_skipped_as_invalid(comparator: Any) -> None:
         assert labs.results
     else:
         assert reasons(labs) == Counter({"invalid-value": 1})
+
+
+def _about(obs: dict[str, Any], subject: dict[str, Any] | None) -> dict[str, Any]:
+    obs = dict(obs)
+    obs.pop("subject", None)
+    if subject is not None:
+        obs["subject"] = subject
+    return obs
+
+
+FERRITIN = observation("2276-4", {"value": 10, "unit": "ng/mL"})
+TSAT = observation("2502-3", {"value": 50, "unit": "%"})
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            {"identifier": {"system": "mrn", "value": "A"}},
+            {"identifier": {"system": "mrn", "value": "B"}},
+        ),
+        ({"display": "Ann"}, {"display": "Bob"}),
+        (
+            {"reference": "http://a.org/fhir/Patient/1"},
+            {"reference": "http://b.org/fhir/Patient/1"},
+        ),
+    ],
+)
+def test_people_told_apart_by_identifier_display_or_server_are_never_mixed(
+    one: dict[str, Any], other: dict[str, Any]
+) -> None:
+    source = bundle_of(_about(FERRITIN, one), _about(TSAT, other))
+    with pytest.raises(fhir.FhirError, match="2 subjects"):
+        fhir.read(source)
+
+
+def test_a_bare_reference_picks_the_one_server_that_has_it() -> None:
+    source = bundle_of(
+        _about(FERRITIN, {"reference": "http://a.org/fhir/Patient/1"}),
+        _about(TSAT, {"reference": "http://b.org/fhir/Patient/2"}),
+    )
+    labs = fhir.read(source, patient="Patient/1")
+    assert [r.analyte for r in labs.results] == ["ferritin"]
+
+
+def test_a_result_about_no_one_is_not_added_to_someones_labs() -> None:
+    source = bundle_of(_about(FERRITIN, {"reference": "Patient/1"}), _about(TSAT, None))
+    for patient in (None, "Patient/1"):
+        labs = fhir.read(source, patient=patient)
+        assert [r.analyte for r in labs.results] == ["ferritin"]
+        assert reasons(labs) == Counter({"no-subject": 1})
+    # alone, a result about no one is read as it is
+    assert fhir.read(_about(TSAT, None)).results

@@ -58,8 +58,9 @@ class FhirError(RLSNutritionError, ValueError):
 class Skipped:
     """A result that was not judged, and why. ``reason_code`` is stable for apps to key on:
     ``status-not-final``, ``data-absent``, ``unknown-code``, ``unit-not-accepted``,
-    ``invalid-value``, ``no-value``, ``unresolved-reference`` or ``superseded`` (an older result
-    for an analyte with a newer one).
+    ``invalid-value``, ``no-value``, ``unresolved-reference``, ``no-subject`` (a result about no
+    one, in a source about someone) or ``superseded`` (an older result for an analyte with a
+    newer one).
     """
 
     resource: str
@@ -223,16 +224,23 @@ class _Reader:
                 self.by_ref.setdefault(tail, resource)
 
     def subject_of(self, resource: dict[str, Any]) -> str | None:
-        ref = _s(_d(resource.get("subject")).get("reference"))
-        return None if ref is None else self.normalize(ref)
+        """Who a resource is about, as a key: its reference, else its identifier
+        (``system|value``), else its display text."""
+        subject = _d(resource.get("subject"))
+        ref = _s(subject.get("reference"))
+        if ref is not None:
+            return self.normalize(ref)
+        identifier = _d(subject.get("identifier"))
+        value = _s(identifier.get("value"))
+        if value is not None:
+            return f"{_s(identifier.get('system')) or ''}|{value}"
+        display = _s(subject.get("display"))
+        return None if display is None else f"display:{display}"
 
     def normalize(self, ref: str) -> str:
-        """A subject reference in one form: urn:uuid and absolute URLs become ``Type/id``."""
-        if ref in self.patients:
-            return self.patients[ref]
-        if ref.startswith(("http://", "https://")):
-            return "/".join(ref.split("/")[-2:])
-        return ref
+        """A subject reference in one form: a urn:uuid becomes the ``Type/id`` of the resource
+        it names. Absolute URLs stay whole: the same id on two servers is two people."""
+        return self.patients.get(ref, ref)
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
@@ -243,7 +251,16 @@ class _Reader:
                 when, subject = contexts.get(id(resource), (None, None))
                 self._observation(resource, label, when, subject)
         subject = self._choose_subject(patient)
-        chosen = [c for c in self.candidates if c.subject in (subject, None)]
+        chosen = [c for c in self.candidates if c.subject == subject]
+        for c in self.candidates:
+            if c.subject is None and subject is not None:
+                # In a source about someone, a result about no one may be anyone's.
+                self._skip(
+                    c.resource,
+                    c.result.analyte,
+                    "no-subject",
+                    f"it names no subject, and the other results are about {subject}",
+                )
         results = self._newest(chosen)
         notes: tuple[str, ...] = ()
         if self.unknown_status:
@@ -414,6 +431,15 @@ class _Reader:
         subjects = sorted(self.subjects)
         if patient is not None:
             wanted = self.normalize(patient)
+            # "Patient/1" also names an absolute ".../Patient/1", when only one server has it.
+            if wanted not in self.subjects:
+                near = [s for s in subjects if s.endswith("/" + wanted)]
+                if len(near) > 1:
+                    raise FhirError(
+                        f"{_show(patient)} matches {len(near)} subjects ({', '.join(near)}); "
+                        "pass the one meant in full"
+                    )
+                wanted = near[0] if near else wanted
             if wanted not in self.subjects:
                 found = ", ".join(subjects) or "none"
                 raise FhirError(
