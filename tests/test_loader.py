@@ -21,8 +21,11 @@ def test_importing_the_package_reads_no_data() -> None:
         "import sys, rlsnutrition, rlsnutrition._loader as L\n"
         "assert L._knowledge is None, 'data loaded at import'\n"
         "assert 'cattrs' not in sys.modules, 'cattrs imported at import time'\n"
+        "assert 'rlsnutrition.fhir' not in sys.modules, 'fhir imported at import time'\n"
         "rlsnutrition.lookup_nutrient('iron')\n"
         "assert L._knowledge is not None\n"
+        "assert rlsnutrition.fhir.read is sys.modules['rlsnutrition.fhir'].read\n"
+        "assert 'fhir' in dir(rlsnutrition)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

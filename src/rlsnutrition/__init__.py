@@ -49,6 +49,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "fhir":  # the submodule, on first use: rn.fhir.read(...)
+        return importlib.import_module(".fhir", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'rlsnutrition' has no attribute {name!r}")
@@ -58,7 +60,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"fhir"})
 
 
 __all__ = [
