@@ -415,3 +415,23 @@ def _panel_on(path: Path, day: str) -> list[rn.LabResult]:
         ).startswith(day):
             out.extend(fhir.read(res).results)
     return out
+
+
+@pytest.mark.parametrize(
+    ("labs", "needle"),
+    [
+        ({"ferritin": rn.LabResult("tsat", 10)}, "LabResult for 'tsat'"),
+        ({"ferritin": rn.LabResult("ferritin", "<5", comparator=">")}, "disagree"),
+        ({"ferritin": rn.LabResult("ferritin", "5 ng/mL", unit="ug/L")}, "unit once"),
+    ],
+)
+def test_a_lab_result_that_contradicts_itself_or_its_key_is_refused(
+    labs: dict[str, object], needle: str
+) -> None:
+    with pytest.raises(rn.InvalidLabValueError, match=needle):
+        rn.assess(labs)
+
+
+def test_a_lab_result_under_an_alias_of_its_analyte_is_fine() -> None:
+    a = rn.assess({"2276-4": rn.LabResult("ferritin", 45), "Ferritin": 45})
+    assert a.finding("iron").values[0].value == 45

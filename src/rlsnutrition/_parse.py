@@ -138,6 +138,21 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
             raise InvalidLabValueError(
                 f"{analyte.id} comparator {_show(raw.comparator)} is not one of <, <=, >, >="
             )
+        if raw.analyte != analyte.id and find_analyte(raw.analyte, k).id != analyte.id:
+            raise InvalidLabValueError(
+                f"{analyte.id} is given a LabResult for {_show(raw.analyte)}; a LabResult goes "
+                "under its own analyte"
+            )
+        if raw.comparator is not None and cmp_in_text is not None and raw.comparator != cmp_in_text:
+            raise InvalidLabValueError(
+                f"{analyte.id} value {_show(raw.value)} and comparator {_show(raw.comparator)} "
+                "disagree; give the comparator once"
+            )
+        if raw.unit is not None and text_unit is not None:
+            raise InvalidLabValueError(
+                f"{analyte.id} value {_show(raw.value)} carries a unit and unit= is given too; "
+                "give the unit once"
+            )
         cmp = raw.comparator or cmp_in_text
         unit = raw.unit if raw.unit is not None else text_unit
         when = raw.when if isinstance(raw.when, str) else None
