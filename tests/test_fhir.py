@@ -409,3 +409,12 @@ def test_a_result_about_no_one_is_not_added_to_someones_labs() -> None:
         assert reasons(labs) == Counter({"no-subject": 1})
     # alone, a result about no one is read as it is
     assert fhir.read(_about(TSAT, None)).results
+
+
+@pytest.mark.parametrize(
+    "quantity", [{"value": 60}, {"value": 60, "unit": ["ng/mL"]}, {"value": 60, "unit": ""}]
+)
+def test_a_quantity_without_a_unit_is_skipped_not_guessed(quantity: dict[str, Any]) -> None:
+    labs = fhir.read(observation("62292-8", quantity))
+    assert not labs.results
+    assert reasons(labs) == Counter({"unit-not-accepted": 1})

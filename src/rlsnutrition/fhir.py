@@ -396,7 +396,10 @@ class _Reader:
                     return None
                 comparator = _CENSORS[raw_cmp]
             ucum = _s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
-            units = [u for u in (ucum, _s(quantity.get("unit"))) if u] or [None]
+            units = [u for u in (ucum, _s(quantity.get("unit"))) if u]
+            if not units:  # a quantity in no stated unit would be a guess
+                self._skip(label, code, "unit-not-accepted", "the quantity states no unit")
+                return None
             try:
                 value = float(number)
             except OverflowError:  # json.loads reads integers of any size
