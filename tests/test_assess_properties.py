@@ -7,6 +7,7 @@ import pickle
 import random
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -87,6 +88,28 @@ NON_DEFAULT_UNITS = [
 ]
 
 
+def _judgement(a: rn.Assessment) -> rn.Assessment:
+    """The assessment without its wording: rationales quote values in the unit given."""
+    return attrs.evolve(
+        a,
+        findings=tuple(attrs.evolve(f, rationale="") for f in a.findings),
+        warnings=tuple(attrs.evolve(w, text="") for w in a.warnings),
+    )
+
+
+def _rounding_bands(analyte: str) -> list[tuple[float, float]]:
+    """Between a cut-off and the rounded figure its source publishes on another scale, a value
+    is judged by the figure on the scale it was given on, so the two scales may differ there."""
+    from rlsnutrition import _rules
+
+    bands = []
+    for cut in _rules.rules_for(K).cuts.values():
+        if cut.threshold.analyte == analyte:
+            for published in cut.by_scale.values():
+                bands.append((min(published, cut.value), max(published, cut.value)))
+    return bands
+
+
 @given(st.sampled_from(NON_DEFAULT_UNITS), st.floats(0, 1e4, allow_nan=False), panels(), CONTEXTS)
 def test_a_value_in_another_unit_gives_the_same_result(
     unit: tuple[str, str, str], value: float, base: dict[str, float], ctx: rn.Context
@@ -95,6 +118,7 @@ def test_a_value_in_another_unit_gives_the_same_result(
     spec = K.unit_index[analyte, normalize_unit(spelling)]
     converted = value * spec.factor
     assume(ANALYTES[analyte].max_plausible is None or converted <= ANALYTES[analyte].max_plausible)
+    assume(not any(lo <= converted <= hi for lo, hi in _rounding_bands(analyte)))
     base = {k: v for k, v in base.items() if k != analyte}
     in_default = rn.assess({**base, analyte: converted}, context=ctx)
     as_string = rn.assess({**base, analyte: f"{value!r} {spelling}"}, context=ctx)
@@ -103,7 +127,40 @@ def test_a_value_in_another_unit_gives_the_same_result(
         [rn.LabResult(k, v) for k, v in base.items()] + [rn.LabResult(analyte, value, spelling)],
         context=ctx,
     )
-    assert in_default == as_string == as_tuple == as_result
+    assert as_string == as_tuple == as_result
+    assert _judgement(in_default) == _judgement(as_string)
+
+
+@pytest.mark.parametrize(
+    ("labs", "status"),
+    [
+        # IOM 2011: < 30 nmol/L (< 12 ng/mL) deficient; < 50 nmol/L (< 20 ng/mL) inadequate
+        ({"vitamin_d": "20 ng/mL"}, rn.Status.ADEQUATE),
+        ({"vitamin_d": "49.9 nmol/L"}, rn.Status.LOW),
+        ({"vitamin_d": "50 nmol/L"}, rn.Status.ADEQUATE),
+        ({"vitamin_d": "12 ng/mL"}, rn.Status.LOW),
+        ({"vitamin_d": "29.9 nmol/L"}, rn.Status.DEFICIENT),
+        ({"vitamin_d": "50 ng/mL"}, rn.Status.ADEQUATE),
+        ({"vitamin_d": "50.1 ng/mL"}, rn.Status.HIGH),
+        # BSH 2014: 148 pmol/L (200 ng/L)
+        ({"vitamin_b12": "200 pg/mL"}, rn.Status.LOW),
+        ({"vitamin_b12": "200 ng/L"}, rn.Status.LOW),
+        ({"vitamin_b12": "199 pg/mL"}, rn.Status.DEFICIENT),
+        ({"vitamin_b12": "148 pmol/L"}, rn.Status.LOW),
+        ({"vitamin_b12": "147.9 pmol/L"}, rn.Status.DEFICIENT),
+        # WHO 2015: < 100 ng/mL (< 226.5 nmol/L) red-cell folate
+        ({"rbc_folate": "226.5 nmol/L"}, rn.Status.ADEQUATE),
+        ({"rbc_folate": "226.4 nmol/L"}, rn.Status.DEFICIENT),
+        ({"rbc_folate": "100 ng/mL"}, rn.Status.ADEQUATE),
+    ],
+)
+def test_a_value_at_a_published_cut_off_meets_it_on_either_scale(
+    labs: dict[str, str], status: rn.Status
+) -> None:
+    (finding,) = [f for f in rn.assess(labs).findings if f.status is not rn.Status.NOT_TESTED]
+    assert finding.status is status, finding.rationale
+    given = next(iter(labs.values()))
+    assert f" {given} " in finding.rationale  # quoted as given, in the unit given
 
 
 @given(panels(), CONTEXTS)

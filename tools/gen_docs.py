@@ -31,16 +31,18 @@ def _cell(text: str) -> str:
 
 def thresholds_table(k: Knowledge) -> str:
     rows = [
-        "| id | analyte | holds when | in default unit | means | population | sources |",
-        "|---|---|---|---|---|---|---|",
+        "| id | analyte | holds when | as also published | in default unit | means | population "
+        "| sources |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in k.thresholds.values():
         analyte = k.analyte_index[t.analyte]
         spec = k.unit_index[t.analyte, normalize_unit(t.unit)]
         default = f"{t.value * spec.factor:.4g} {analyte.default_unit}"
+        published = ", ".join(f"{t.comparator} {e.value:g} {e.unit}" for e in t.equivalents) or "—"
         rows.append(
-            f"| `{t.id}` | {t.analyte} | {t.comparator} {t.value:g} {t.unit} | {default} | "
-            f"{_cell(t.meaning)} | {_cell(t.population)} | {_cite(t.references)} |"
+            f"| `{t.id}` | {t.analyte} | {t.comparator} {t.value:g} {t.unit} | {published} | "
+            f"{default} | {_cell(t.meaning)} | {_cell(t.population)} | {_cite(t.references)} |"
         )
     return "\n".join(rows) + "\n"
 

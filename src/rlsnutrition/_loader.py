@@ -331,6 +331,19 @@ def load() -> Knowledge:
             raise DataError(f"threshold {t.id!r} is defined twice")
         if (t.analyte, normalize_unit(t.unit)) not in unit_index:
             raise DataError(f"threshold {t.id!r}: unit {t.unit!r} is not a unit of {t.analyte!r}")
+        exact = t.value * unit_index[t.analyte, normalize_unit(t.unit)].factor
+        for e in t.equivalents:
+            eq_spec = unit_index.get((t.analyte, normalize_unit(e.unit)))
+            if eq_spec is None:
+                raise DataError(
+                    f"threshold {t.id!r}: equivalent unit {e.unit!r} is not a unit of {t.analyte!r}"
+                )
+            # A published equivalent is the same cut-off rounded: within 2 % catches a typo.
+            if not abs(e.value * eq_spec.factor - exact) <= 0.02 * exact:
+                raise DataError(
+                    f"threshold {t.id!r}: equivalent {e.value:g} {e.unit} is not "
+                    f"{t.value:g} {t.unit} (it converts to {e.value * eq_spec.factor:.4g})"
+                )
         thresholds[t.id] = t
 
     return Knowledge(

@@ -21,7 +21,7 @@ from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show
 from .labs import Censor, LabResult, parse_when
-from .model import Analyte
+from .model import Analyte, UnitSpec
 
 _NUMBER = re.compile(
     r"""\s*(?P<cmp><=|>=|<|>|\u2264|\u2265)?\s*
@@ -47,10 +47,12 @@ class Measurement(NamedTuple):
     unit: str
     comparator: Censor | None
     when: str | None
-    # Built once with the measurement: how a finding reports it, and its value as shown in
-    # a rationale.
+    # Built once with the measurement: how a finding reports it; the number as given, as a
+    # rationale shows it; and the accepted unit it was given in (its scale), in which the
+    # rationale quotes it and on which cut-offs published in that unit apply as published.
     judged: JudgedValue
     shown: str
+    scale: str
 
 
 def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
@@ -69,18 +71,19 @@ def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
     raise UnknownAnalyteError(_show(key))
 
 
-def _unit_factor(analyte: Analyte, unit: object, k: Knowledge) -> float:
+def _unit_spec(analyte: Analyte, unit: object, k: Knowledge) -> UnitSpec:
+    """The accepted unit ``unit`` names (the default unit for None or a blank)."""
     if unit is None:
-        return 1.0
+        return analyte.units[0]
     if not isinstance(unit, str):
         raise UnknownUnitError(
             f"unit {_show(unit)} for {analyte.id} is not a string; accepted: {_accepted(analyte)}"
         )
     spec = k.unit_index.get((analyte.id, normalize_unit(unit)))
     if spec is not None:
-        return spec.factor
+        return spec
     if not unit.strip():
-        return 1.0
+        return analyte.units[0]
     raise UnknownUnitError(
         f"unit {_show(unit)} is not accepted for {analyte.id}; accepted: {_accepted(analyte)}"
     )
@@ -127,7 +130,7 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
     """Read one value for ``analyte`` and convert it to the default unit."""
     limit = analyte.max_plausible
     if type(raw) is float and 0.0 <= raw < math.inf and (limit is None or raw <= limit):
-        return _measurement(analyte, raw, None, None)  # a plain number: the common case
+        return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
     when: str | None = None
     cmp: Censor | None = None
     if isinstance(raw, LabResult):
@@ -175,7 +178,8 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is negative; lab values are >= 0"
         )
-    value = number * _unit_factor(analyte, unit, k)
+    spec = _unit_spec(analyte, unit, k)
+    value = number * spec.factor
     if not math.isfinite(value):
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is too large to be a lab value"
@@ -185,15 +189,21 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
             f"{analyte.id} value {_show(raw)} is impossible: above {analyte.max_plausible:g} "
             f"{analyte.default_unit}"
         )
-    return _measurement(analyte, value, cmp, when)
+    return _measurement(analyte, value, cmp, when, spec.unit, number)
 
 
 def _measurement(
-    analyte: Analyte, value: float, cmp: Censor | None, when: str | None
+    analyte: Analyte,
+    value: float,
+    cmp: Censor | None,
+    when: str | None,
+    scale: str,
+    given: float,
 ) -> Measurement:
     default = analyte.default_unit
     judged = JudgedValue(analyte.id, value, default, cmp)
-    return Measurement(analyte.id, value, default, cmp, when, judged, format(value, ".4g"))
+    shown = format(given, ".4g")
+    return Measurement(analyte.id, value, default, cmp, when, judged, shown, scale)
 
 
 def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:

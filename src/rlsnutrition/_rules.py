@@ -21,7 +21,7 @@ from ._parse import Measurement
 from .assessment import Finding, Note, Status
 from .errors import DataError
 from .labs import Context
-from .model import Reference, Threshold
+from .model import Analyte, Reference, Threshold
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -118,30 +118,58 @@ REQUIRED_THRESHOLDS = (
 
 
 class Cut:
-    """A threshold compiled for judging: its value in the analyte's default unit."""
+    """A threshold compiled for judging: its value in the analyte's default unit, and on each
+    scale (accepted unit) where its source publishes a rounded equivalent, that figure."""
 
-    __slots__ = ("holds_at", "limit", "threshold", "unit", "value")
+    __slots__ = ("by_scale", "holds_at", "limit", "threshold", "unit", "value")
 
-    def __init__(self, threshold: Threshold, value: float, unit: str) -> None:
+    def __init__(self, threshold: Threshold, analyte: Analyte, k: Knowledge) -> None:
+        spec = k.unit_index[threshold.analyte, normalize_unit(threshold.unit)]
         self.threshold = threshold
-        self.value = value
-        self.unit = unit
+        self.value = value = threshold.value * spec.factor
+        self.unit = analyte.default_unit
         self.holds_at = _OPS[threshold.comparator]
-        limit = f"{threshold.value:g} {threshold.unit}"
-        if normalize_unit(threshold.unit) != normalize_unit(unit):
-            limit += f" ({value:.3g} {unit})"
-        self.limit = limit
+        # A value given on a scale the source also states the cut-off on ("50 nmol/L
+        # (20 ng/mL)") meets the published figure; scales of the same size share it.
+        self.by_scale: dict[str, float] = {}
+        for e in threshold.equivalents:
+            e_factor = k.unit_index[threshold.analyte, normalize_unit(e.unit)].factor
+            for scale in analyte.units:
+                if scale.factor == e_factor:
+                    self.by_scale[scale.unit] = e.value * e_factor
+        # The cut-off as a rationale quotes it, per scale: as published on that scale where
+        # the source gives a figure for it, else converted (see limit()).
+        self.limit: dict[str, str] = {}
+        own = normalize_unit(threshold.unit)
+        for scale in analyte.units:
+            stated = f"{threshold.value:g} {threshold.unit}"
+            if normalize_unit(scale.unit) == own:
+                self.limit[scale.unit] = stated
+            elif scale.unit in self.by_scale:
+                published = self.by_scale[scale.unit] / scale.factor
+                self.limit[scale.unit] = f"{published:g} {scale.unit} ({stated})"
+            else:
+                self.limit[scale.unit] = f"{stated} ({value / scale.factor:.4g} {scale.unit})"
 
-    def template(self, name: str, held: bool) -> str:
+    def value_for(self, scale: str | None) -> float:
+        """The cut-off for a value given on ``scale``, in the default unit."""
+        return self.by_scale.get(scale, self.value) if scale is not None else self.value
+
+    def template(self, name: str, held: bool, scale: str | None = None) -> str:
         """The value against this cut-off, and what that means, as a ``str.format`` template
-        whose one field, named by the analyte, takes the value as shown (``format(x, ".4g")``).
+        whose one field, named by the analyte, takes the value as given on ``scale`` (the
+        default unit if None), shown ``format(x, ".4g")``.
         """
         t = self.threshold
-        shown = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
+        scale = scale or self.unit
+        sign = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
         if held:
-            rest = f" {self.unit} {shown} {self.limit}: {t.meaning}"
+            rest = f" {scale} {sign} {self.limit[scale]}: {t.meaning}"
         else:  # the meaning describes the side the value is not on
-            rest = f" {self.unit} {shown} {self.limit}, which does not meet the cut-off for: {t.meaning}"
+            rest = (
+                f" {scale} {sign} {self.limit[scale]}, which does not meet the cut-off for: "
+                f"{t.meaning}"
+            )
         return _escape(name) + " {" + t.analyte + "}" + _escape(rest)
 
 
@@ -160,15 +188,18 @@ class Rules:
         self.analyte_order = tuple(a.id for a in k.analytes)
         self.cuts: dict[str, Cut] = {}
         for tid, t in k.thresholds.items():
-            spec = k.unit_index[t.analyte, normalize_unit(t.unit)]
-            analyte = k.analyte_index[t.analyte]
-            self.cuts[tid] = Cut(t, t.value * spec.factor, analyte.default_unit)
+            self.cuts[tid] = Cut(t, k.analyte_index[t.analyte], k)
         # Every rule reads a value only by comparing it with these cut points (in the default
-        # unit), so where a value falls among its analyte's points decides the verdict.
-        points: dict[str, set[float]] = {}
-        for cut in self.cuts.values():
-            points.setdefault(cut.threshold.analyte, set()).add(cut.value)
-        self.points = {analyte: sorted(values) for analyte, values in points.items()}
+        # unit, on the scale the value was given on), so where a value falls among its
+        # analyte's points decides the verdict.
+        self.points_by_scale: dict[str, dict[str, list[float]]] = {}
+        for a in k.analytes:
+            cuts = [c for c in self.cuts.values() if c.threshold.analyte == a.id]
+            self.points_by_scale[a.id] = {
+                scale.unit: sorted({c.value_for(scale.unit) for c in cuts}) for scale in a.units
+            }
+        # on the default scale
+        self.points = {a.id: self.points_by_scale[a.id][a.default_unit] for a in k.analytes}
         # Verdicts by nutrient, context and where each value falls: see judge_panel().
         self.memo: dict[tuple[object, ...], Verdict] = {}
         # A nutrient with no lab is judged the same for everyone (but magnesium, whose kidney
@@ -184,7 +215,7 @@ class Rules:
             (
                 nid,
                 _REPORTED[nid],
-                tuple((analyte, self.points.get(analyte, [])) for analyte in JUDGED[nid]),
+                tuple((analyte, self.points_by_scale[analyte]) for analyte in JUDGED[nid]),
                 self.not_tested.get(nid),
             )
             for nid in NUTRIENT_IDS
@@ -217,10 +248,11 @@ class _Judge:
     serves every value that falls in the same place among the cut points.
     """
 
-    __slots__ = ("actions", "cuts", "reasons", "rules", "status")
+    __slots__ = ("actions", "cuts", "reasons", "rules", "scales", "status")
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, scales: Mapping[str, str] | None = None) -> None:
         self.rules = rules
+        self.scales = scales or {}
         self.status = Status.ADEQUATE
         self.reasons: list[str] = []
         self.actions: list[str] = []
@@ -232,10 +264,10 @@ class _Judge:
     def check(self, tid: str, name: str, x: float, *, explain: str = "held") -> bool:
         """Whether threshold ``tid`` holds for ``x``; record it when ``explain`` says so."""
         cut = self.rules.cuts[tid]
-        held = cut.holds_at(x, cut.value)
+        held = cut.holds_at(x, cut.value_for(self.scales.get(cut.threshold.analyte)))
         self.cuts[tid] = cut
         if explain == "always" or (explain == "held" and held):
-            self.reasons.append(cut.template(name, held))
+            self.reasons.append(cut.template(name, held, self.scales.get(cut.threshold.analyte)))
         return held
 
 
@@ -428,8 +460,8 @@ _JUDGES: dict[str, Callable[[Values, Context, _Judge], None]] = {
 }
 
 
-def _verdict(nid: str, x: Values, ctx: Context, rules: Rules) -> _Judge:
-    j = _Judge(rules)
+def _verdict(nid: str, x: Values, ctx: Context, rules: Rules, scales: Mapping[str, str]) -> _Judge:
+    j = _Judge(rules, scales)
     _JUDGES[nid](x, ctx, j)
     if j.status is Status.NOT_TESTED and not j.reasons:
         j.reasons.append("no lab for this nutrient was given")
@@ -491,7 +523,8 @@ def _as_reported(m: Measurement) -> str:
 def _surely(m: Measurement, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
     ends = _bounds(m) if m.comparator is not None else (m.value,)
-    return all(cut.holds_at(e, cut.value) for e in ends)
+    limit = cut.value_for(m.scale)
+    return all(cut.holds_at(e, limit) for e in ends)
 
 
 def _bounds(m: Measurement) -> tuple[float, ...]:
@@ -533,19 +566,23 @@ def judge_panel(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> 
         # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i below.
         key: list[object] = [nid, flags]
         shown: dict[str, str] = {}
-        for analyte, points in judged:
+        for analyte, by_scale in judged:
             found = get(analyte)
             if found is None:
                 key.append(-1)
             else:
                 shown[analyte] = found.shown
                 v = found.value
+                scale = found.scale
+                points = by_scale[scale]
+                key.append(scale)
                 key.append(bisect_left(points, v) + bisect_right(points, v))
         memo_key = tuple(key)
         verdict = memo.get(memo_key)
         if verdict is None:
             x = {analyte: labs[analyte].value for analyte in shown}
-            verdict = Verdict.of(_verdict(nid, x, ctx, rules))
+            scales = {analyte: labs[analyte].scale for analyte in shown}
+            verdict = Verdict.of(_verdict(nid, x, ctx, rules, scales))
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[memo_key] = verdict
@@ -557,19 +594,20 @@ def judge_directly(nid: str, relevant: list[Measurement], ctx: Context, rules: R
     """The finding for ``nid`` from its ``relevant`` measurements, computed afresh."""
     plain = {m.analyte: m.value for m in relevant}
     shown = {m.analyte: m.shown for m in relevant}
+    scales = {m.analyte: m.scale for m in relevant}
     censored = [m for m in relevant if m.comparator is not None]
     if not censored:
-        return Verdict.of(_verdict(nid, plain, ctx, rules)).finding(nid, shown, relevant)
+        return Verdict.of(_verdict(nid, plain, ctx, rules, scales)).finding(nid, shown, relevant)
     reported = {m.analyte: _as_reported(m) for m in relevant}
     outcomes = []
     for ends in itertools.product(*(_bounds(m) for m in censored)):
         x = dict(plain)
         x.update({m.analyte: e for m, e in zip(censored, ends, strict=True)})
-        j = _verdict(nid, x, ctx, rules)
+        j = _verdict(nid, x, ctx, rules, scales)
         # Reasons quote each value as reported ("<5"), whichever end it was judged at.
         j.reasons = ["; ".join(j.reasons).format_map(reported)] if j.reasons else []
         outcomes.append(j)
-    ranges = ", ".join(f"{m.analyte} {m.comparator}{m.value:g} {m.unit}" for m in censored)
+    ranges = ", ".join(f"{m.analyte} {_as_reported(m)} {m.scale}" for m in censored)
     if len({o.key() for o in outcomes}) == 1:
         verdict = outcomes[0]
         note = f"reported as {ranges}, which gives the same result across its whole range"
@@ -595,7 +633,7 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
             out.append(
                 Note(
                     "ferritin-unreliable-inflammation",
-                    f"CRP {_as_reported(crp)} {crp.unit} shows inflammation, which raises ferritin: "
+                    f"CRP {_as_reported(crp)} {crp.scale} shows inflammation, which raises ferritin: "
                     "a normal ferritin may hide iron deficiency. Repeat iron studies when it "
                     "settles.",
                 )
@@ -609,8 +647,8 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
             tid = "iron.hemoglobin.anaemia_female"
         cut = rules.cut(tid)
         if _surely(hb, cut):
-            text = cut.template("Hemoglobin", True).format_map({"hemoglobin": _as_reported(hb)})
-            out.append(Note("anaemia", text))
+            text = cut.template("Hemoglobin", True, hb.scale)
+            out.append(Note("anaemia", text.format_map({"hemoglobin": _as_reported(hb)})))
     if ctx.age is not None and ctx.age < 18:
         out.append(
             Note(

@@ -14,6 +14,7 @@ import attrs
 __all__ = [
     "Analyte",
     "DailyValue",
+    "Equivalent",
     "Evidence",
     "FoodSource",
     "Intake",
@@ -324,9 +325,22 @@ class Analyte:
         return f"Analyte(id={self.id!r}, default_unit={self.default_unit!r})"
 
 
+@attrs.frozen
+class Equivalent:
+    """A cut-off as its source also states it in another unit: "30 nmol/L (12 ng/mL)"."""
+
+    value: float
+    unit: str
+
+
 @attrs.frozen(repr=False)
 class Threshold:
-    """A cited cut-off: it *holds* for a value when ``value <comparator> threshold``."""
+    """A cited cut-off: it *holds* for a value when ``value <comparator> threshold``.
+
+    ``equivalents`` are the same cut-off as the source states it in other units, rounded as
+    published; a value given on one of those scales is compared with the published figure, so
+    that a lab's "20 ng/mL" meets the source's "50 nmol/L (20 ng/mL)" as the source means it.
+    """
 
     id: str
     analyte: str
@@ -337,6 +351,7 @@ class Threshold:
     meaning: str
     source_text: str
     references: tuple[Reference, ...]
+    equivalents: tuple[Equivalent, ...] = ()
 
     def __repr__(self) -> str:
         return f"Threshold({self.id!r}: {self.analyte} {self.comparator} {_fmt(self.value)} {self.unit})"
