@@ -62,11 +62,23 @@ def test_hemoglobin_with_display_unit_in_another_case_and_an_effective_period() 
 
 def test_egfr_components_with_a_comparator_and_only_issued() -> None:
     labs = fhir.read(CORE / "Observation-f205.json")
-    egfr = by_analyte(labs)["egfr"]
-    assert egfr.value == 60
-    assert egfr.unit == "mL/min/{1.73_m2}"
+    # Both components are eGFR at one instant, and differ (">60" by one formula, 60 by the
+    # other): neither can be preferred, so both are reported as conflicting, none is guessed.
+    assert "egfr" not in by_analyte(labs)
+    assert reasons(labs) == Counter({"conflicting": 2})
+    assert all("(60 mL/min/{1.73_m2} and >60 mL/min/{1.73_m2})" in s.reason for s in labs.skipped)
+    # one of them alone is read, with its comparator, unit and date
+    doc = json.loads((CORE / "Observation-f205.json").read_text("utf-8"))
+    doc["component"] = doc["component"][:1]
+    egfr = by_analyte(fhir.read(doc))["egfr"]
+    assert (egfr.value, egfr.comparator, egfr.unit) == (60, ">", "mL/min/{1.73_m2}")
     assert egfr.when is not None
-    # Both components are eGFR on one date: one is kept, the other reported, never lost.
+
+
+def test_the_same_result_twice_at_one_time_is_kept_once() -> None:
+    obs = observation("2276-4", {"value": 45, "unit": "ng/mL"}, effectiveDateTime="2024-01-01")
+    labs = fhir.read(bundle_of(obs, copy.deepcopy(obs)))
+    assert [r.value for r in labs.results] == [45]
     assert reasons(labs) == Counter({"superseded": 1})
 
 

@@ -59,8 +59,9 @@ class Skipped:
     """A result that was not judged, and why. ``reason_code`` is stable for apps to key on:
     ``status-not-final``, ``data-absent``, ``unknown-code``, ``unit-not-accepted``,
     ``invalid-value``, ``no-value``, ``unresolved-reference``, ``no-subject`` (a result about no
-    one, in a source about someone) or ``superseded`` (an older result for an analyte with a
-    newer one).
+    one, in a source about someone), ``conflicting`` (different results for one analyte at the
+    same newest time: neither is judged) or ``superseded`` (an older result for an analyte with
+    a newer one).
     """
 
     resource: str
@@ -458,28 +459,47 @@ class _Reader:
         return subjects[0] if subjects else None
 
     def _newest(self, chosen: list[_Candidate]) -> list[LabResult]:
-        """The newest result per analyte: dated beats undated; ties go to the resource label."""
-        best: dict[str, _Candidate] = {}
+        """The newest result per analyte; dated beats undated. Two different results at the
+        newest instant (or both undated) cannot be told apart: both are skipped as
+        ``conflicting``, and so is the analyte, rather than one kept by guess."""
 
-        def key(c: _Candidate) -> tuple[bool, datetime, str]:
-            return (c.when is not None, c.when or _EPOCH, c.resource)
+        def when(c: _Candidate) -> tuple[bool, datetime]:
+            return (c.when is not None, c.when or _EPOCH)
 
+        by_analyte: dict[str, list[_Candidate]] = {}
         for c in chosen:
-            current = best.get(c.result.analyte)
-            if current is None or key(c) > key(current):
-                best[c.result.analyte] = c
-        kept = {id(c) for c in best.values()}
-        for c in chosen:
-            if id(c) not in kept:
-                newer = best[c.result.analyte]
-                self._skip(
-                    c.resource,
-                    c.result.analyte,
-                    "superseded",
-                    f"a newer {c.result.analyte} result ({newer.result.when or 'undated'}) was kept",
-                )
+            by_analyte.setdefault(c.result.analyte, []).append(c)
+        kept: list[LabResult] = []
+        for analyte, group in by_analyte.items():
+            newest = max(when(c) for c in group)
+            top = [c for c in group if when(c) == newest]
+            shown = {(c.result.value, c.result.comparator, c.result.unit) for c in top}
+            keep = None if len(shown) > 1 else max(top, key=lambda c: c.resource)
+            for c in group:
+                if keep is None and c in top:
+                    values = " and ".join(
+                        f"{cmp or ''}{v:g} {u or ''}".strip()
+                        for v, cmp, u in sorted(shown, key=lambda s: (s[0], s[1] or "", s[2] or ""))
+                    )
+                    self._skip(
+                        c.resource,
+                        analyte,
+                        "conflicting",
+                        f"{analyte} has different results ({values}) at the same "
+                        f"{'time' if newest[0] else 'no date'}; neither is judged",
+                    )
+                elif c is not keep:
+                    self._skip(
+                        c.resource,
+                        analyte,
+                        "superseded",
+                        f"a newer {analyte} result ({top[0].result.when or 'undated'}) "
+                        + ("was kept" if keep is not None else "was found, and conflicts"),
+                    )
+            if keep is not None:
+                kept.append(keep.result)
         order = {a.id: i for i, a in enumerate(self.k.analytes)}
-        return [c.result for c in sorted(best.values(), key=lambda c: order[c.result.analyte])]
+        return sorted(kept, key=lambda r: order[r.analyte])
 
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
