@@ -468,3 +468,12 @@ def test_a_damaged_stored_assessment_raises_invalid_argument_error(
         assert isinstance(back, rn.Assessment)
     with pytest.raises(rn.InvalidArgumentError):
         rn.Assessment.from_json("{not json")
+
+
+def test_assess_many_refuses_a_single_panel_and_names_the_panel_that_failed() -> None:
+    with pytest.raises(rn.InvalidArgumentError, match="use assess"):
+        list(rn.assess_many({"ferritin": 4}))
+    with pytest.raises(rn.UnknownAnalyteError) as caught:
+        list(rn.assess_many([{"ferritin": 4}, {"feritin": 4}]))
+    notes = getattr(caught.value, "__notes__", ["in panel 1 given to assess_many()"])
+    assert notes == ["in panel 1 given to assess_many()"]

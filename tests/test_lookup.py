@@ -159,10 +159,17 @@ def test_foods_rich_in_takes_a_nutrient_or_any_name() -> None:
     assert rn.foods_rich_in(iron) == rn.foods_rich_in("Fe") == rn.foods_rich_in("iron")
 
 
-@pytest.mark.parametrize("diet", ["keto", "Vegan", "", 3])
+@pytest.mark.parametrize("diet", ["keto", "", 3, ["vegan"]])
 def test_foods_rich_in_rejects_an_unknown_diet(diet: object) -> None:
     with pytest.raises(rn.InvalidArgumentError, match="diet"):
         rn.foods_rich_in("iron", diet=diet)  # type: ignore[arg-type]
+
+
+def test_options_are_read_as_leniently_as_names() -> None:
+    assert rn.foods_rich_in("iron", diet=" Vegan ") == rn.foods_rich_in("iron", diet="vegan")
+    assert rn.rls_factors("Secondary_cause") == rn.rls_factors("secondary-cause")
+    with pytest.raises(rn.InvalidArgumentError, match="kind"):
+        rn.rls_factors("habit")
 
 
 @pytest.mark.parametrize("limit", [-1, 1.5, "3", True])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ._loader import knowledge
 from ._parse import read_labs
 from ._rules import judge_panel, missing_tests, rules_for, warnings
 from .assessment import Assessment
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, RLSNutritionError
 from .labs import Context
 
 __all__ = ["assess", "assess_many"]
@@ -56,8 +56,23 @@ def assess(labs: object, *, context: Context | None = None) -> Assessment:
 def assess_many(
     panels: Iterable[object], *, context: Context | None = None
 ) -> Iterator[Assessment]:
-    """``assess`` each panel in turn, lazily; equal to ``(assess(p, context=context) ...)``."""
-    if isinstance(panels, (str, bytes)):
-        raise InvalidArgumentError("assess_many() takes an iterable of panels, not a string")
-    for panel in panels:
-        yield assess(panel, context=context)
+    """``assess`` each panel in turn, lazily; equal to ``(assess(p, context=context) ...)``.
+
+    An error in one panel stops the iteration, as it would in that generator expression; on
+    Python 3.11 and later its traceback carries a note saying which panel (counting from 0).
+    """
+    if isinstance(panels, (str, bytes, Mapping)):
+        what = (
+            "a single panel (a mapping): use assess()"
+            if isinstance(panels, Mapping)
+            else "a string"
+        )
+        raise InvalidArgumentError(f"assess_many() takes an iterable of panels, not {what}")
+    for i, panel in enumerate(panels):
+        try:
+            result = assess(panel, context=context)
+        except (RLSNutritionError, TypeError) as exc:
+            if hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(f"in panel {i} given to assess_many()")
+            raise
+        yield result

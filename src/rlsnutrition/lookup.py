@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ._loader import knowledge, normalize_name
-from .errors import InvalidArgumentError, UnknownNutrientError
+from .errors import InvalidArgumentError, UnknownNutrientError, show
 from .model import DIETS, FoodSource, KnowledgeInfo, Nutrient, RLSFactor
 
 __all__ = ["foods_rich_in", "knowledge_info", "lookup_nutrient", "nutrients", "rls_factors"]
@@ -71,7 +71,7 @@ def foods_rich_in(
         nutrient: anything :func:`lookup_nutrient` takes, or a :class:`Nutrient`.
         limit: at most this many foods (``None`` for all).
         diet: ``None`` for every food, or ``"vegan"``, ``"vegetarian"`` (eggs and dairy
-            allowed) or ``"pescatarian"`` (also fish and shellfish).
+            allowed) or ``"pescatarian"`` (also fish and shellfish), in any case.
 
     Examples:
         >>> [f.name for f in foods_rich_in("iron", limit=2, diet="vegan")]  # doctest: +SKIP
@@ -82,32 +82,45 @@ def foods_rich_in(
         InvalidArgumentError: ``diet`` or ``limit`` is not one the function accepts.
     """
     nid = nutrient.id if isinstance(nutrient, Nutrient) else lookup_nutrient(nutrient).id
-    if diet is not None and diet not in DIETS:
-        raise InvalidArgumentError(
-            f"unknown diet {diet!r}; accepted: None, {', '.join(repr(d) for d in DIETS)}"
-        )
+    if diet is not None:
+        spelled = _option(diet)
+        if spelled not in DIETS:
+            raise InvalidArgumentError(
+                f"unknown diet {show(diet)}; accepted: None, {', '.join(repr(d) for d in DIETS)}"
+            )
+        diet = spelled
     foods = knowledge().foods[nid, diet]
     if limit is None:
         return foods
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise InvalidArgumentError(f"limit must be None or an int >= 0, not {limit!r}")
+        raise InvalidArgumentError(f"limit must be None or an int >= 0, not {show(limit)}")
     return foods[:limit]
 
 
 def rls_factors(kind: str | None = None) -> tuple[RLSFactor, ...]:
     """Lifestyle triggers, secondary causes and medicines known to worsen RLS, each cited.
 
-    ``kind`` narrows the list to ``"trigger"``, ``"secondary-cause"`` or ``"medicine"``.
+    ``kind`` narrows the list to ``"trigger"``, ``"secondary-cause"`` or ``"medicine"`` (in any
+    case, with ``_`` or a space for the hyphen).
     """
     factors = knowledge().factors
     kinds = ("trigger", "secondary-cause", "medicine")
     if kind is None:
         return factors
-    if kind not in kinds:
+    spelled = _option(kind)
+    if spelled not in kinds:
         raise InvalidArgumentError(
-            f"unknown factor kind {kind!r}; accepted: None, {', '.join(repr(k) for k in kinds)}"
+            f"unknown factor kind {show(kind)}; accepted: None, {', '.join(repr(k) for k in kinds)}"
         )
-    return tuple(f for f in factors if f.kind == kind)
+    return tuple(f for f in factors if f.kind == spelled)
+
+
+def _option(value: object) -> object:
+    """An option as written, in the form it is listed in: "Vegan" and "secondary_cause" agree
+    with "vegan" and "secondary-cause"."""
+    if isinstance(value, str):
+        return value.strip().casefold().replace("_", "-").replace(" ", "-")
+    return value
 
 
 def knowledge_info() -> KnowledgeInfo:
