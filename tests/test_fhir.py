@@ -430,3 +430,33 @@ def test_a_quantity_without_a_unit_is_skipped_not_guessed(quantity: dict[str, An
     labs = fhir.read(observation("62292-8", quantity))
     assert not labs.results
     assert reasons(labs) == Counter({"unit-not-accepted": 1})
+
+
+def test_a_report_with_contained_results_is_read() -> None:
+    ferritin = observation("2276-4", {"value": 12, "unit": "ng/mL"}, id="f")
+    tsat = observation("2502-3", {"value": 9, "unit": "%"}, id="t")
+    panel = {
+        "resourceType": "Observation",
+        "id": "panel",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "50190-5"}]},
+        "hasMember": [{"reference": "#t"}],
+    }
+    for obs in (ferritin, tsat):
+        obs.pop("subject")
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "r",
+        "status": "final",
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2024-05-01",
+        "contained": [ferritin, tsat, panel],
+        "result": [{"reference": "#f"}, {"reference": "#panel"}, {"reference": "#missing"}],
+    }
+    labs = fhir.read(report)
+    assert labs.subject == "Patient/p"
+    assert {r.analyte: (r.value, r.when) for r in labs.results} == {
+        "ferritin": (12, "2024-05-01"),
+        "tsat": (9, "2024-05-01"),
+    }
+    assert Counter(s.reason_code for s in labs.skipped)["unresolved-reference"] == 1

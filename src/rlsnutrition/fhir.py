@@ -194,6 +194,7 @@ class _Reader:
     def __init__(self, doc: dict[str, Any], k: Knowledge) -> None:
         self.k = k
         self.by_ref: dict[str, dict[str, Any]] = {}
+        self.container: dict[int, dict[str, Any]] = {}
         self.resources: list[tuple[dict[str, Any], str]] = []
         self._flatten(doc, "")
         self.patients = {
@@ -217,12 +218,29 @@ class _Reader:
             return
         label = _label(resource, full_url or f"{rtype or 'resource'} #{len(self.resources) + 1}")
         self.resources.append((resource, label))
+        # Contained resources (a report's results, inline) are read too; "#id" finds them.
+        for inner in _l(resource.get("contained")):
+            if isinstance(inner, dict):
+                self.container[id(inner)] = resource
+                inner_id = _s(inner.get("id")) or "?"
+                self.resources.append((inner, f"{label} contained #{inner_id}"))
         for key in {full_url, label} - {""}:
             self.by_ref.setdefault(key, resource)
             # An absolute URL also answers to its last two segments ("Patient/1").
             tail = "/".join(key.split("/")[-2:])
             if key.startswith(("http://", "https://")):
                 self.by_ref.setdefault(tail, resource)
+
+    def _resolve(self, ref: str, holder: dict[str, Any]) -> dict[str, Any] | None:
+        """The resource ``ref`` names: ``#id`` among the resources contained in the holder
+        (or in the resource that contains the holder), anything else in the source."""
+        if not ref.startswith("#"):
+            return self.by_ref.get(ref)
+        outer = self.container.get(id(holder), holder)
+        for inner in _l(outer.get("contained")):
+            if isinstance(inner, dict) and _s(inner.get("id")) == ref[1:]:
+                return inner
+        return None
 
     def subject_of(self, resource: dict[str, Any]) -> str | None:
         """Who a resource is about, as a key: its reference, else its identifier
@@ -279,7 +297,7 @@ class _Reader:
             subject = self.subject_of(holder) or inherited[1]
             for ref_obj in _l(holder.get(key)):
                 ref = _s(_d(ref_obj).get("reference"))
-                target = None if ref is None else self.by_ref.get(ref)
+                target = None if ref is None else self._resolve(ref, holder)
                 if target is None:
                     self.skipped.append(
                         Skipped(
