@@ -201,9 +201,7 @@ def _measurement(
     given: float,
 ) -> Measurement:
     default = analyte.default_unit
-    # Reported to 12 significant digits: a conversion's float noise (0.75 mmol/L is
-    # 1.8228749999999998 mg/dL) is not part of the value. Judging uses the value itself.
-    judged = JudgedValue(analyte.id, float(format(value, ".12g")), default, cmp)
+    judged = JudgedValue(analyte.id, value, default, cmp)
     shown = format(given, ".4g")
     return Measurement(analyte.id, value, default, cmp, when, judged, shown, scale)
 

@@ -82,7 +82,7 @@ def foods_rich_in(
         InvalidArgumentError: ``diet`` or ``limit`` is not one the function accepts.
     """
     nid = nutrient.id if isinstance(nutrient, Nutrient) else lookup_nutrient(nutrient).id
-    if diet is not None:
+    if diet is not None and diet not in DIETS:
         spelled = _option(diet)
         if spelled not in DIETS:
             raise InvalidArgumentError(
