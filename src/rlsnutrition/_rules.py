@@ -522,9 +522,10 @@ def _as_reported(m: Measurement) -> str:
 
 def _surely(m: Measurement, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
-    ends = _bounds(m) if m.comparator is not None else (m.value,)
-    limit = cut.value_for(m.scale)
-    return all(cut.holds_at(e, limit) for e in ends)
+    limit = cut.by_scale.get(m.scale, cut.value)
+    if m.comparator is None:
+        return cut.holds_at(m.value, limit)
+    return all(cut.holds_at(e, limit) for e in _bounds(m))
 
 
 def _bounds(m: Measurement) -> tuple[float, ...]:
