@@ -121,7 +121,7 @@ class Cut:
     """A threshold compiled for judging: its value in the analyte's default unit, and on each
     scale (accepted unit) where its source publishes a rounded equivalent, that figure."""
 
-    __slots__ = ("by_scale", "holds_at", "limit", "threshold", "unit", "value")
+    __slots__ = ("by_scale", "holds_at", "limit", "templates", "threshold", "unit", "value")
 
     def __init__(self, threshold: Threshold, analyte: Analyte, k: Knowledge) -> None:
         spec = k.unit_index[threshold.analyte, normalize_unit(threshold.unit)]
@@ -129,6 +129,7 @@ class Cut:
         self.value = value = threshold.value * spec.factor
         self.unit = analyte.default_unit
         self.holds_at = _OPS[threshold.comparator]
+        self.templates: dict[tuple[str, bool, str | None], str] = {}  # see template()
         # A value given on a scale the source also states the cut-off on ("50 nmol/L
         # (20 ng/mL)") meets the published figure; scales of the same size share it.
         self.by_scale: dict[str, float] = {}
@@ -160,7 +161,11 @@ class Cut:
         whose one field, named by the analyte, takes the value as given on ``scale`` (the
         default unit if None), shown ``format(x, ".4g")``.
         """
+        found = self.templates.get((name, held, scale))
+        if found is not None:
+            return found
         t = self.threshold
+        key = (name, held, scale)
         scale = scale or self.unit
         sign = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
         if held:
@@ -170,7 +175,8 @@ class Cut:
                 f" {scale} {sign} {self.limit[scale]}, which does not meet the cut-off for: "
                 f"{t.meaning}"
             )
-        return _escape(name) + " {" + t.analyte + "}" + _escape(rest)
+        text = self.templates[key] = _escape(name) + " {" + t.analyte + "}" + _escape(rest)
+        return text
 
 
 def _escape(text: str) -> str:
@@ -220,9 +226,6 @@ class Rules:
             )
             for nid in NUTRIENT_IDS
         )
-
-    def cut(self, tid: str) -> Cut:
-        return self.cuts[tid]
 
 
 _rules_lock = threading.Lock()
@@ -628,8 +631,8 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
     crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
     # A censored CRP or hemoglobin ("<10") warns only when the whole range it allows does.
     if crp is not None and ferritin is not None:
-        inflamed = rules.cut("iron.crp.inflammation")
-        deficient = rules.cut("iron.ferritin.deficient_inflammation")
+        inflamed = rules.cuts["iron.crp.inflammation"]
+        deficient = rules.cuts["iron.ferritin.deficient_inflammation"]
         if _surely(crp, inflamed) and not _surely(ferritin, deficient):
             out.append(
                 Note(
@@ -646,7 +649,7 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
             tid = "iron.hemoglobin.anaemia_male"
         else:  # female, or unknown: the lower cut-off claims anaemia only when it is certain
             tid = "iron.hemoglobin.anaemia_female"
-        cut = rules.cut(tid)
+        cut = rules.cuts[tid]
         if _surely(hb, cut):
             text = cut.template("Hemoglobin", True, hb.scale)
             out.append(Note("anaemia", text.format_map({"hemoglobin": _as_reported(hb)})))
