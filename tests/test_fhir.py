@@ -460,3 +460,9 @@ def test_a_report_with_contained_results_is_read() -> None:
         "tsat": (9, "2024-05-01"),
     }
     assert Counter(s.reason_code for s in labs.skipped)["unresolved-reference"] == 1
+
+
+def test_loinc_coded_by_its_oid_is_read() -> None:
+    obs = observation("2276-4", {"value": 45, "unit": "ng/mL"})
+    obs["code"]["coding"][0]["system"] = "urn:oid:2.16.840.1.113883.6.1"
+    assert [r.analyte for r in fhir.read(obs).results] == ["ferritin"]

@@ -42,6 +42,8 @@ from .model import Analyte
 __all__ = ["FhirError", "FhirLabs", "Skipped", "read"]
 
 LOINC = "http://loinc.org"
+# LOINC's OID, which documents converted from C-CDA use as the coding system.
+_LOINC_SYSTEMS = (LOINC, "urn:oid:2.16.840.1.113883.6.1", None)
 UCUM = "http://unitsofmeasure.org"
 JUDGED = frozenset({"final", "amended", "corrected", "appended"})
 _CENSORS: dict[str, Censor] = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -381,7 +383,7 @@ class _Reader:
         for coding in _l(_d(part.get("code")).get("coding")):
             coding = _d(coding)
             system, code = _s(coding.get("system")), _s(coding.get("code"))
-            if code is None or system not in (LOINC, None):
+            if code is None or system not in _LOINC_SYSTEMS:
                 continue
             try:
                 analyte = find_analyte(code, self.k)
