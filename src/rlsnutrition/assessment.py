@@ -13,6 +13,8 @@ from .model import Reference
 
 __all__ = ["DISCLAIMER", "Assessment", "Finding", "JudgedValue", "Note", "Status"]
 
+_WIDTH = 100  # str() of an Assessment wraps its lines at this many columns
+
 DISCLAIMER = (
     "rlsnutrition informs; it does not diagnose or prescribe. Lab thresholds come from "
     "published guidelines for adults and may not fit you. Discuss results, and any supplement "
@@ -153,15 +155,25 @@ class Assessment:
         return cls.from_dict(data)
 
     def __str__(self) -> str:
+        import textwrap
+
+        def wrap(text: str, first: str, rest: str) -> list[str]:
+            return textwrap.wrap(
+                text, _WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+            )
+
         lines = ["RLS nutrition assessment"]
         width = max(len(f.nutrient) for f in self.findings) if self.findings else 0
+        hang = " " * (width + 19)  # under the rationale
         for f in self.findings:
-            lines.append(f"  {f.nutrient:<{width}}  {f.status.value:<13}  {f.rationale}")
-            lines += [f"  {'':<{width}}  -> {a.text} [{a.code}]" for a in f.actions]
+            lines += wrap(f.rationale, f"  {f.nutrient:<{width}}  {f.status.value:<13}  ", hang)
+            for a in f.actions:
+                lines += wrap(f"{a.text} [{a.code}]", f"{hang}-> ", hang + "   ")
         if self.warnings:
             lines.append("Warnings:")
-            lines += [f"  ! {w.text} [{w.code}]" for w in self.warnings]
+            for w in self.warnings:
+                lines += wrap(f"{w.text} [{w.code}]", "  ! ", "    ")
         if self.missing_tests:
             lines.append("Worth testing next: " + ", ".join(self.missing_tests))
-        lines.append(self.disclaimer)
+        lines.append(self.disclaimer)  # whole, on one line: apps look for it as it is
         return "\n".join(lines)
