@@ -47,7 +47,12 @@ _STRIP = str.maketrans("", "", " \t\n\r-_.")
 
 
 def normalize_name(name: str) -> str:
-    """The form every name is indexed under: case-folded, without spaces, hyphens, _ or dots."""
+    """The form every name is indexed under: case-folded, without spaces, hyphens, _ or dots,
+    and in Unicode compatibility form (full-width ``ｉｒｏｎ`` is ``iron``)."""
+    if not name.isascii():
+        import unicodedata
+
+        name = unicodedata.normalize("NFKC", name)
     return name.replace("\u2019", "'").casefold().translate(_STRIP)
 
 
