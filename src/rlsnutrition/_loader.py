@@ -49,11 +49,19 @@ _STRIP = str.maketrans("", "", " \t\n\r-_.")
 def normalize_name(name: str) -> str:
     """The form every name is indexed under: case-folded, without spaces, hyphens, _ or dots,
     and in Unicode compatibility form (full-width ``ｉｒｏｎ`` is ``iron``)."""
-    if not name.isascii():
-        import unicodedata
+    folded = name.replace("\u2019", "'").casefold().translate(_STRIP)
+    if folded.isascii():
+        return folded
+    import unicodedata
 
-        name = unicodedata.normalize("NFKC", name)
-    return name.replace("\u2019", "'").casefold().translate(_STRIP)
+    # Compatibility forms and case folding can each undo the other: fold to a fixed point
+    # (two rounds in practice; the bound only guards against a cycle).
+    for _ in range(8):
+        again = unicodedata.normalize("NFKC", folded).casefold().translate(_STRIP)
+        if again == folded:
+            break
+        folded = again
+    return folded
 
 
 _UNIT_STRIP = str.maketrans({" ": None, "{": None, "}": None, "_": None, "\u00b2": "2"})
