@@ -157,3 +157,14 @@ def test_a_console_without_unicode_gets_replacement_characters_not_a_traceback()
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     assert "Ferritin 45 ng/mL" in out.stdout
+
+
+def test_assess_help_and_the_unknown_analyte_error_name_every_analyte() -> None:
+    from rlsnutrition._loader import knowledge
+
+    ids = [a.id for a in knowledge().analytes]
+    help_text = run("assess", "--help").stdout
+    message = str(rn.UnknownAnalyteError("x"))
+    for analyte in ids:
+        assert analyte in help_text
+        assert analyte in message

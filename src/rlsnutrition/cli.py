@@ -71,18 +71,36 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "assess",
         help="judge lab results for RLS",
-        description="Judge lab results for the six RLS-linked nutrients. Give labs as "
-        "ANALYTE=VALUE (a number in the default unit, or with a unit: 'vitamin_d=30 nmol/L', "
-        "'ferritin=<5'), and/or FHIR files.",
+        description="Judge lab results for the six RLS-linked nutrients. Give labs as\n"
+        "ANALYTE=VALUE (a number in the default unit, or with a unit: 'vitamin_d=30 nmol/L',\n"
+        "'ferritin=<5'), and/or FHIR files. Analytes: ferritin, tsat, serum_iron, tibc,\n"
+        "hemoglobin, crp, vitamin_b12, mma, homocysteine, vitamin_d, folate, rbc_folate,\n"
+        "magnesium, plp, egfr (or an alias or LOINC code); units as in the docs' guide.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("labs", nargs="*", metavar="ANALYTE=VALUE", help="e.g. ferritin=45 tsat=18")
-    s.add_argument("--sex", choices=("female", "male"))
-    s.add_argument("--age", type=int, metavar="N", help="age in years")
-    s.add_argument("--pregnant", action="store_true")
-    s.add_argument("--kidney-disease", action="store_true")
-    s.add_argument("--dialysis", action="store_true")
+    s.add_argument(
+        "--sex",
+        choices=("female", "male"),
+        help="picks the WHO hemoglobin cut-off for anaemia (unknown: the lower one)",
+    )
+    s.add_argument(
+        "--age", type=int, metavar="N", help="age in years (under 18: adult thresholds warning)"
+    )
+    s.add_argument(
+        "--pregnant",
+        action="store_true",
+        help="pregnancy hemoglobin cut-off; IV iron left to a specialist",
+    )
+    s.add_argument(
+        "--kidney-disease", action="store_true", help="adds the magnesium kidney caution"
+    )
+    s.add_argument(
+        "--dialysis",
+        action="store_true",
+        help="judges iron by the guideline's criteria for end-stage renal disease",
+    )
     s.add_argument(
         "--fhir", action="append", default=[], metavar="FILE", help="a FHIR JSON file (repeatable)"
     )
