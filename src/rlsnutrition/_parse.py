@@ -11,7 +11,6 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
 from decimal import Decimal
 from numbers import Real
 from typing import NamedTuple
@@ -20,7 +19,7 @@ from ._loader import Knowledge, knowledge, normalize_name, normalize_unit
 from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show
-from .labs import Censor, LabResult, parse_when
+from .labs import NO_DATE, Censor, LabResult, parse_when
 from .model import Analyte, UnitSpec
 
 _NUMBER = re.compile(
@@ -57,13 +56,14 @@ class Measurement(NamedTuple):
 
 def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
     """The analyte a lab key names (id, alias or LOINC code)."""
-    index = (k or knowledge()).analyte_index
+    k = k or knowledge()
+    index = k.analyte_index
     if isinstance(key, str):
         found = index.get(key) or index.get(normalize_name(key))
         if found is not None:
             return found
-        display = {normalize_name(a.id): a.id for a in (k or knowledge()).analytes}
-        for a in (k or knowledge()).analytes:
+        display = {normalize_name(a.id): a.id for a in k.analytes}
+        for a in k.analytes:
             for alias in a.aliases:
                 display.setdefault(normalize_name(alias), alias)
         close = difflib.get_close_matches(normalize_name(key), display, n=3, cutoff=0.6)
@@ -184,10 +184,9 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is too large to be a lab value"
         )
-    if analyte.max_plausible is not None and value > analyte.max_plausible:
+    if limit is not None and value > limit:
         raise InvalidLabValueError(
-            f"{analyte.id} value {_show(raw)} is impossible: above {analyte.max_plausible:g} "
-            f"{analyte.default_unit}"
+            f"{analyte.id} value {_show(raw)} is impossible: above {limit:g} {analyte.default_unit}"
         )
     return _measurement(analyte, value, cmp, when, spec.unit, number)
 
@@ -281,10 +280,10 @@ def _newer(a: Measurement, b: Measurement) -> Measurement:
     Dates are compared as instants (time zones honoured); an undated or unreadable ``when``
     is older than any date.
     """
-    ta, tb = parse_when(a.when) or _EPOCH, parse_when(b.when) or _EPOCH
+    ta, tb = parse_when(a.when) or NO_DATE, parse_when(b.when) or NO_DATE
     if (a.value, a.comparator) == (b.value, b.comparator):
         return a if ta >= tb else b
-    if ta != tb and _EPOCH not in (ta, tb):
+    if ta != tb and NO_DATE not in (ta, tb):
         return a if ta > tb else b
     raise InvalidLabValueError(
         f"{a.analyte} is given twice with different values ({_as_given(a)} and {_as_given(b)} "
@@ -294,6 +293,3 @@ def _newer(a: Measurement, b: Measurement) -> Measurement:
 
 def _as_given(m: Measurement) -> str:
     return f"{m.comparator or ''}{m.value:g}"
-
-
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)

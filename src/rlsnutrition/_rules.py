@@ -138,13 +138,12 @@ class Cut:
             for scale in analyte.units:
                 if scale.factor == e_factor:
                     self.by_scale[scale.unit] = e.value * e_factor
-        # The cut-off as a rationale quotes it, per scale: as published on that scale where
-        # the source gives a figure for it, else converted (see limit()).
+        # The cut-off as a rationale quotes it, per scale: as stated, as published on that
+        # scale where the source gives a figure for it, else converted.
         self.limit: dict[str, str] = {}
-        own = normalize_unit(threshold.unit)
+        stated = f"{threshold.value:g} {threshold.unit}"
         for scale in analyte.units:
-            stated = f"{threshold.value:g} {threshold.unit}"
-            if normalize_unit(scale.unit) == own:
+            if scale.unit == spec.unit:
                 self.limit[scale.unit] = stated
             elif scale.unit in self.by_scale:
                 published = self.by_scale[scale.unit] / scale.factor
@@ -161,11 +160,11 @@ class Cut:
         whose one field, named by the analyte, takes the value as given on ``scale`` (the
         default unit if None), shown ``format(x, ".4g")``.
         """
-        found = self.templates.get((name, held, scale))
+        key = (name, held, scale)
+        found = self.templates.get(key)
         if found is not None:
             return found
         t = self.threshold
-        key = (name, held, scale)
         scale = scale or self.unit
         sign = _SHOWN[t.comparator] if held else _NEGATED[t.comparator]
         if held:
@@ -204,8 +203,6 @@ class Rules:
             self.points_by_scale[a.id] = {
                 scale.unit: sorted({c.value_for(scale.unit) for c in cuts}) for scale in a.units
             }
-        # on the default scale
-        self.points = {a.id: self.points_by_scale[a.id][a.default_unit] for a in k.analytes}
         # Verdicts by nutrient, context and where each value falls: see judge_panel().
         self.memo: dict[tuple[object, ...], Verdict] = {}
         # A nutrient with no lab is judged the same for everyone (but magnesium, whose kidney
@@ -267,10 +264,11 @@ class _Judge:
     def check(self, tid: str, name: str, x: float, *, explain: str = "held") -> bool:
         """Whether threshold ``tid`` holds for ``x``; record it when ``explain`` says so."""
         cut = self.rules.cuts[tid]
-        held = cut.holds_at(x, cut.value_for(self.scales.get(cut.threshold.analyte)))
+        scale = self.scales.get(cut.threshold.analyte)
+        held = cut.holds_at(x, cut.value_for(scale))
         self.cuts[tid] = cut
         if explain == "always" or (explain == "held" and held):
-            self.reasons.append(cut.template(name, held, self.scales.get(cut.threshold.analyte)))
+            self.reasons.append(cut.template(name, held, scale))
         return held
 
 
@@ -278,15 +276,14 @@ Values = Mapping[str, float]
 
 
 def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
-    v = j
     ferritin, tsat, crp = x.get("ferritin"), x.get("tsat"), x.get("crp")
     if ferritin is None and tsat is None:
-        v.status = Status.NOT_TESTED
-        v.reasons.append("neither ferritin nor transferrin saturation was measured")
+        j.status = Status.NOT_TESTED
+        j.reasons.append("neither ferritin nor transferrin saturation was measured")
         return
     if tsat is not None and j.check("iron.tsat.ceiling", "TSAT", tsat):
-        v.status = Status.HIGH
-        v.actions.append("avoid-iron-supplements")
+        j.status = Status.HIGH
+        j.actions.append("avoid-iron-supplements")
         return
     inflamed = (
         ferritin is not None and crp is not None and j.check("iron.crp.inflammation", "CRP", crp)
@@ -296,10 +293,10 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
             "iron.ferritin.deficient_inflammation" if inflamed else "iron.ferritin.deficient"
         )
         if j.check(deficiency, "ferritin", ferritin):
-            v.status = Status.DEFICIENT
-    if inflamed and v.status is not Status.DEFICIENT:
-        v.status = Status.INDETERMINATE
-        v.reasons.append(
+            j.status = Status.DEFICIENT
+    if inflamed and j.status is not Status.DEFICIENT:
+        j.status = Status.INDETERMINATE
+        j.reasons.append(
             "inflammation raises ferritin, so this ferritin cannot rule out iron deficiency"
         )
         return
@@ -328,30 +325,30 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
     if ctx.pregnant and iv:
         # The adult IV-iron criteria were not set for pregnancy, and the pregnancy consensus's
         # own criteria are not in the data: below target, but no IV code (see clinical basis).
-        v.reasons.append(
+        j.reasons.append(
             "in pregnancy, whether intravenous iron fits is a specialist decision this "
             "library does not judge"
         )
         iv = False
     if oral:
-        v.actions.append("consider-oral-iron")
+        j.actions.append("consider-oral-iron")
     if iv:
-        v.actions.append("consider-iv-iron")
-    if v.status is Status.DEFICIENT:
+        j.actions.append("consider-iv-iron")
+    if j.status is Status.DEFICIENT:
         return
     if below_target:
-        v.status = Status.LOW
+        j.status = Status.LOW
         return
     if undecided:
-        v.status = Status.INDETERMINATE
-        v.reasons.append(
+        j.status = Status.INDETERMINATE
+        j.reasons.append(
             "on dialysis the RLS guideline's criterion for IV iron needs ferritin and "
             "transferrin saturation together, and "
             + ("ferritin" if ferritin is None else "transferrin saturation")
             + " was not measured"
         )
         return
-    v.status = Status.ADEQUATE
+    j.status = Status.ADEQUATE
     if not ctx.dialysis:
         for tid, name, value in (
             ("iron.ferritin.iv_iron", "ferritin", ferritin),
@@ -360,38 +357,37 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
             if value is not None:
                 j.check(tid, name, value, explain="always")
     if ferritin is None or tsat is None:
-        v.reasons.append(
+        j.reasons.append(
             ("ferritin" if ferritin is None else "transferrin saturation")
             + " was not measured, so this judgement rests on one value"
         )
 
 
 def _judge_b12(x: Values, ctx: Context, j: _Judge) -> None:
-    v = j
     b12 = x.get("vitamin_b12")
     if b12 is None:
-        v.status = Status.NOT_TESTED
-        v.reasons.append("serum vitamin B12 was not measured")
+        j.status = Status.NOT_TESTED
+        j.reasons.append("serum vitamin B12 was not measured")
         return
     if j.check("b12.serum.deficient", "vitamin B12", b12):
-        v.status = Status.DEFICIENT
+        j.status = Status.DEFICIENT
         return
     if not j.check("b12.serum.borderline", "vitamin B12", b12):
-        v.status = Status.ADEQUATE
+        j.status = Status.ADEQUATE
         j.check("b12.serum.borderline", "vitamin B12", b12, explain="always")
         return
     mma, hcy = x.get("mma"), x.get("homocysteine")
     if mma is not None:
         if j.check("b12.mma.elevated", "MMA", mma, explain="always"):
-            v.status = Status.DEFICIENT
+            j.status = Status.DEFICIENT
         else:
-            v.status = Status.ADEQUATE
-            v.reasons.append("a normal MMA does not support B12 deficiency")
+            j.status = Status.ADEQUATE
+            j.reasons.append("a normal MMA does not support B12 deficiency")
         return
-    v.status = Status.LOW
+    j.status = Status.LOW
     if hcy is not None:
         j.check("b12.homocysteine.elevated", "homocysteine", hcy, explain="always")
-    v.actions.append("check-mma")
+    j.actions.append("check-mma")
 
 
 def _graded(
@@ -525,7 +521,7 @@ def _as_reported(m: Measurement) -> str:
 
 def _surely(m: Measurement, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
-    limit = cut.by_scale.get(m.scale, cut.value)
+    limit = cut.value_for(m.scale)
     if m.comparator is None:
         return cut.holds_at(m.value, limit)
     return all(cut.holds_at(e, limit) for e in _bounds(m))

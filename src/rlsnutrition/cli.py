@@ -10,7 +10,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, NoReturn
 
 from . import __version__
@@ -19,7 +19,7 @@ from ._converter import converter
 from ._loader import knowledge
 from ._parse import find_analyte
 from .errors import RLSNutritionError
-from .labs import Context, LabResult, parse_when
+from .labs import NO_DATE, Context, LabResult, parse_when
 from .lookup import foods_rich_in, lookup_nutrient, nutrients
 from .model import DIETS
 
@@ -204,7 +204,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
 
 
 def _instant(r: LabResult) -> datetime:
-    return parse_when(r.when) or datetime(1, 1, 1, tzinfo=timezone.utc)
+    return parse_when(r.when) or NO_DATE
 
 
 _COMMANDS = {

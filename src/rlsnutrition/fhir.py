@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -35,7 +35,7 @@ from ._loader import Knowledge, knowledge
 from ._parse import find_analyte, measure, parse_number
 from .errors import InvalidLabValueError, RLSNutritionError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show
-from .labs import Censor, LabResult
+from .labs import NO_DATE, Censor, LabResult
 from .labs import parse_when as parse_date
 from .model import Analyte
 
@@ -132,9 +132,10 @@ def _load(source: object) -> tuple[Any, str]:
         return dict(source), "the FHIR source"
     if isinstance(source, bytes):
         source = source.decode("utf-8", errors="replace")
-    if isinstance(source, str) and source.lstrip(_BOM_AND_SPACE).startswith(("{", "[")):
+    text = source.lstrip(_BOM_AND_SPACE) if isinstance(source, str) else ""
+    if text.startswith(("{", "[")):
         try:
-            return json.loads(source.lstrip(_BOM_AND_SPACE)), "the FHIR JSON text"
+            return json.loads(text), "the FHIR JSON text"
         except (ValueError, RecursionError) as exc:
             raise FhirError(f"the FHIR JSON text is not valid JSON: {exc}") from None
     if isinstance(source, (str, os.PathLike)):
@@ -484,7 +485,7 @@ class _Reader:
         ``conflicting``, and so is the analyte, rather than one kept by guess."""
 
         def when(c: _Candidate) -> tuple[bool, datetime]:
-            return (c.when is not None, c.when or _EPOCH)
+            return (c.when is not None, c.when or NO_DATE)
 
         by_analyte: dict[str, list[_Candidate]] = {}
         for c in chosen:
@@ -495,12 +496,12 @@ class _Reader:
             top = [c for c in group if when(c) == newest]
             shown = {(c.result.value, c.result.comparator, c.result.unit) for c in top}
             keep = None if len(shown) > 1 else max(top, key=lambda c: c.resource)
+            values = " and ".join(
+                f"{cmp or ''}{v:g} {u or ''}".strip()
+                for v, cmp, u in sorted(shown, key=lambda s: (s[0], s[1] or "", s[2] or ""))
+            )
             for c in group:
                 if keep is None and c in top:
-                    values = " and ".join(
-                        f"{cmp or ''}{v:g} {u or ''}".strip()
-                        for v, cmp, u in sorted(shown, key=lambda s: (s[0], s[1] or "", s[2] or ""))
-                    )
                     self._skip(
                         c.resource,
                         analyte,
@@ -520,9 +521,6 @@ class _Reader:
                 kept.append(keep.result)
         order = {a.id: i for i, a in enumerate(self.k.analytes)}
         return sorted(kept, key=lambda r: order[r.analyte])
-
-
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
 
 
 def _has_value(part: dict[str, Any]) -> bool:

@@ -84,6 +84,9 @@ _DATE = re.compile(
 )
 
 
+NO_DATE = datetime(1, 1, 1, tzinfo=timezone.utc)  # older than any date parse_when gives
+
+
 def parse_when(text: object) -> datetime | None:
     """An ISO 8601 / FHIR date, partial date or date-time (a LabResult's ``when``) as an aware
     datetime, UTC when no zone is given; None for anything else.
