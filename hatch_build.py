@@ -2,7 +2,7 @@
 
 At wheel build time the packaged JSON is loaded and validated exactly as at run time, and the
 result is written to ``rlsnutrition/data/knowledge.pickle``. At run time the loader uses it only
-if its fingerprint matches the JSON files it ships beside (see ``rlsnutrition/_loader.py``).
+if its fingerprint matches the JSON files it ships beside (see ``rlsnutrition/_knowledge.py``).
 A build fails here, not on a user's machine, if the data does not validate.
 """
 
@@ -26,7 +26,7 @@ class KnowledgeCacheHook(BuildHookInterface):  # type: ignore[type-arg]
         out = os.path.join(tempfile.mkdtemp(prefix="rlsnutrition-"), "knowledge.pickle")
         code = (
             "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from rlsnutrition._loader import write_cache; write_cache(sys.argv[2])"
+            "from rlsnutrition._knowledge import write_cache; write_cache(sys.argv[2])"
         )
         src = os.path.join(self.root, "src")
         subprocess.run([sys.executable, "-c", code, src, out], check=True)

@@ -66,10 +66,10 @@ def realistic_panels(count: int, *, exact: bool) -> list[dict[str, object]]:
 
 def clear_memos() -> None:
     """Forget remembered findings and parsed values, so a run starts cold."""
-    from rlsnutrition import _loader, _parse, _rules
+    from rlsnutrition import _knowledge, _parse, _rules
 
     _parse._memo.clear()
-    _rules.rules_for(_loader.knowledge()).memo.clear()
+    _rules.rules_for(_knowledge.knowledge()).memo.clear()
 
 
 _kept: list[object] = []  # the last run's results, freed before the next run, untimed
@@ -230,12 +230,12 @@ def main() -> None:
     print(f"  fhir.read                               {w_fhir / 1000:8.2f} ms")
     print()
 
-    from rlsnutrition import _loader
+    from rlsnutrition import _knowledge
 
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
-    loaded = _loader.load()
+    loaded = _knowledge.load()
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
     size = sum(s.size_diff for s in after.compare_to(before, "filename"))

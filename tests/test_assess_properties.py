@@ -14,7 +14,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
-from rlsnutrition._loader import knowledge, normalize_unit
+from rlsnutrition._knowledge import knowledge
+from rlsnutrition._normalize import normalize_unit
 
 K = knowledge()
 ANALYTES = {a.id: a for a in K.analytes}

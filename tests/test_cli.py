@@ -160,7 +160,7 @@ def test_a_console_without_unicode_gets_replacement_characters_not_a_traceback()
 
 
 def test_assess_help_and_the_unknown_analyte_error_name_every_analyte() -> None:
-    from rlsnutrition._loader import knowledge
+    from rlsnutrition._knowledge import knowledge
 
     ids = [a.id for a in knowledge().analytes]
     help_text = run("assess", "--help").stdout

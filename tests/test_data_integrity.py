@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 import rlsnutrition as rn
-from rlsnutrition._loader import knowledge
+from rlsnutrition._knowledge import knowledge
 from rlsnutrition.model import DIETS_BY_FOOD_GROUP, Reference
 
 IDS = ("iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_d", "folate")

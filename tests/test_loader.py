@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import rlsnutrition as rn
-from rlsnutrition import _loader
+from rlsnutrition import _data, _knowledge
 
 
 def test_importing_the_package_reads_no_data() -> None:
     code = (
-        "import sys, rlsnutrition, rlsnutrition._loader as L\n"
+        "import sys, rlsnutrition, rlsnutrition._knowledge as L\n"
         "assert L._knowledge is None, 'data loaded at import'\n"
         "assert 'cattrs' not in sys.modules, 'cattrs imported at import time'\n"
         "assert 'rlsnutrition.fhir' not in sys.modules, 'fhir imported at import time'\n"
@@ -34,21 +37,21 @@ def test_many_threads_load_once_and_see_the_same_knowledge(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = []
-    real_load = _loader.load
+    real_load = _knowledge.load
 
-    def counting_load() -> _loader.Knowledge:
+    def counting_load() -> _knowledge.Knowledge:
         calls.append(1)
         return real_load()
 
-    monkeypatch.setattr(_loader, "_knowledge", None)
-    monkeypatch.setattr(_loader, "_cached", lambda: None)  # an installed wheel has a cache
-    monkeypatch.setattr(_loader, "load", counting_load)
+    monkeypatch.setattr(_knowledge, "_knowledge", None)
+    monkeypatch.setattr(_knowledge, "_cached", lambda: None)  # an installed wheel has a cache
+    monkeypatch.setattr(_knowledge, "load", counting_load)
     barrier = threading.Barrier(16)
     seen: list[object] = []
 
     def worker() -> None:
         barrier.wait()
-        seen.append(_loader.knowledge())
+        seen.append(_knowledge.knowledge())
 
     threads = [threading.Thread(target=worker) for _ in range(16)]
     for t in threads:
@@ -64,23 +67,33 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the packaged JSON files that the loader reads instead of the real ones."""
     copy_dir = tmp_path / "data"
     (copy_dir / "nutrients").mkdir(parents=True)
-    for name in _loader.SOURCE_FILES:
-        (copy_dir / name).write_bytes(_loader._read_bytes(name))
-    monkeypatch.setattr(_loader, "_DATA_DIR", str(copy_dir))
+    for name in _data.SOURCE_FILES:
+        (copy_dir / name).write_bytes(_data.read_bytes(name))
+    _read_from(monkeypatch, copy_dir)
     return copy_dir
 
 
+def _read_from(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    def read_bytes(name: str) -> bytes:
+        try:
+            return (directory / name).read_bytes()
+        except OSError as exc:
+            raise rn.DataError(f"data file {name} cannot be read: {exc}") from None
+
+    monkeypatch.setattr(_data, "read_bytes", read_bytes)
+
+
 def _patched_read(monkeypatch: pytest.MonkeyPatch, name: str, doc: Any) -> None:
-    real = _loader._read_json
+    real = _data.read_json
 
     def fake(file: str) -> Any:
         return doc if file == name else real(file)
 
-    monkeypatch.setattr(_loader, "_read_json", fake)
+    monkeypatch.setattr(_data, "read_json", fake)
 
 
 def _iron() -> Any:
-    return copy.deepcopy(_loader._read_json("nutrients/iron.json"))
+    return copy.deepcopy(_data.read_json("nutrients/iron.json"))
 
 
 def test_unknown_key_is_rejected_naming_file_and_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,7 +101,7 @@ def test_unknown_key_is_rejected_naming_file_and_path(monkeypatch: pytest.Monkey
     doc["foods"][0]["colour"] = "red"
     _patched_read(monkeypatch, "nutrients/iron.json", doc)
     with pytest.raises(rn.DataError, match=r"nutrients/iron\.json.*foods\[0\]"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_wrong_type_is_rejected_naming_file_and_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +109,7 @@ def test_wrong_type_is_rejected_naming_file_and_path(monkeypatch: pytest.MonkeyP
     doc["intakes"][1]["kind"] = "MAX"
     _patched_read(monkeypatch, "nutrients/iron.json", doc)
     with pytest.raises(rn.DataError, match=r"nutrients/iron\.json.*intakes\[1\]\.kind"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_undefined_reference_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +117,7 @@ def test_undefined_reference_is_rejected(monkeypatch: pytest.MonkeyPatch) -> Non
     doc["foods"][2]["references"] = ["no-such-ref"]
     _patched_read(monkeypatch, "nutrients/iron.json", doc)
     with pytest.raises(rn.DataError, match=r"iron\.json.*foods\[2\]\.references.*no-such-ref"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_an_alias_claimed_by_two_nutrients_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,13 +125,13 @@ def test_an_alias_claimed_by_two_nutrients_is_rejected(monkeypatch: pytest.Monke
     doc["aliases"].append("B-12")
     _patched_read(monkeypatch, "nutrients/iron.json", doc)
     with pytest.raises(rn.DataError, match="claimed by both"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_invalid_json_names_the_file(data_dir: Path) -> None:
     (data_dir / "thresholds.json").write_text("{oops", "utf-8")
     with pytest.raises(rn.DataError, match=r"thresholds\.json is not valid JSON"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_a_negative_food_amount_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,17 +139,17 @@ def test_a_negative_food_amount_is_rejected(monkeypatch: pytest.MonkeyPatch) -> 
     doc["foods"][0]["amount"] = -1
     _patched_read(monkeypatch, "nutrients/iron.json", doc)
     with pytest.raises(rn.DataError, match=r"iron\.json"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_a_threshold_in_a_unit_its_analyte_does_not_take_is_rejected(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    doc = copy.deepcopy(_loader._read_json("thresholds.json"))
+    doc = copy.deepcopy(_data.read_json("thresholds.json"))
     doc["thresholds"][0]["unit"] = "furlongs"
     _patched_read(monkeypatch, "thresholds.json", doc)
     with pytest.raises(rn.DataError, match="furlongs"):
-        _loader.load()
+        _knowledge.load()
 
 
 def test_a_threshold_the_rules_need_but_the_data_lacks_is_named(
@@ -144,17 +157,17 @@ def test_a_threshold_the_rules_need_but_the_data_lacks_is_named(
 ) -> None:
     from rlsnutrition import _rules
 
-    doc = copy.deepcopy(_loader._read_json("thresholds.json"))
+    doc = copy.deepcopy(_data.read_json("thresholds.json"))
     doc["thresholds"] = [t for t in doc["thresholds"] if t["id"] != "iron.tsat.ceiling"]
     _patched_read(monkeypatch, "thresholds.json", doc)
     with pytest.raises(rn.DataError, match=r"iron\.tsat\.ceiling"):
-        _rules.Rules(_loader.load())
+        _rules.Rules(_knowledge.load())
 
 
 def test_the_build_time_cache_holds_exactly_the_validated_knowledge(data_dir: Path) -> None:
-    validated = _loader.load()
-    _loader.write_cache(str(data_dir / _loader.CACHE_FILE))
-    cached = _loader._cached()
+    validated = _knowledge.load()
+    _knowledge.write_cache(str(data_dir / _knowledge.CACHE_FILE))
+    cached = _knowledge._cached()
     assert cached is not None
     assert cached == validated
     assert cached.nutrient_index["b12"] is cached.nutrients[2]
@@ -163,19 +176,112 @@ def test_the_build_time_cache_holds_exactly_the_validated_knowledge(data_dir: Pa
 def test_a_cache_that_no_longer_matches_the_json_is_ignored(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _loader.write_cache(str(data_dir / _loader.CACHE_FILE))
+    _knowledge.write_cache(str(data_dir / _knowledge.CACHE_FILE))
     iron = json.loads((data_dir / "nutrients" / "iron.json").read_text("utf-8"))
     iron["foods"][0]["colour"] = "red"
     (data_dir / "nutrients" / "iron.json").write_text(json.dumps(iron), "utf-8")
-    assert _loader._cached() is None
-    monkeypatch.setattr(_loader, "_knowledge", None)
+    assert _knowledge._cached() is None
+    monkeypatch.setattr(_knowledge, "_knowledge", None)
     with pytest.raises(rn.DataError, match=r"iron\.json"):
-        _loader.knowledge()
+        _knowledge.knowledge()
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    (data_dir / _loader.CACHE_FILE).write_bytes(b"not a pickle")
-    monkeypatch.setattr(_loader, "_DATA_DIR", str(data_dir))
-    assert _loader._cached() is None
+    (data_dir / _knowledge.CACHE_FILE).write_bytes(b"not a pickle")
+    _read_from(monkeypatch, data_dir)
+    assert _knowledge._cached() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_child_forked_during_the_first_load_loads_by_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_load = _knowledge.load
+    parent = os.getpid()
+    inside, release = threading.Event(), threading.Event()
+
+    def blocking_load() -> _knowledge.Knowledge:
+        if os.getpid() == parent:  # hold the lock in the parent until the child has forked
+            inside.set()
+            release.wait()
+        return real_load()
+
+    monkeypatch.setattr(_knowledge, "_knowledge", None)
+    monkeypatch.setattr(_knowledge, "_cached", lambda: None)
+    monkeypatch.setattr(_knowledge, "load", blocking_load)
+    loader = threading.Thread(target=_knowledge.knowledge)
+    loader.start()
+    assert inside.wait(30)
+    pid = os.fork()
+    if pid == 0:  # the child: the loading thread does not exist here
+        try:
+            ok = _knowledge.knowledge().nutrients[0].id == "iron"
+        finally:
+            os._exit(0 if ok else 1)
+    try:
+        status = None
+        for _ in range(3000):  # a deadlocked child never ends; a healthy one ends at once
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            release.wait(0.01)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child deadlocked on the parent's load lock")
+    finally:
+        release.set()
+        loader.join()
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _package_zip(tmp_path: Path) -> Path:
+    """The package's source tree (code and data) as a zip archive."""
+    package = Path(rn.__file__).parent
+    archive = tmp_path / "rlsnutrition.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                z.write(path, Path("rlsnutrition") / path.relative_to(package))
+    return archive
+
+
+def test_the_data_is_read_from_a_zip_on_sys_path(tmp_path: Path) -> None:
+    archive = _package_zip(tmp_path)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import rlsnutrition as rn\n"
+        "assert rn.__file__.startswith(sys.argv[1]), rn.__file__\n"
+        "print(rn.lookup_nutrient('b12').id, rn.knowledge_info().version)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(archive)], check=True, capture_output=True, text=True
+    )
+    assert out.stdout.split()[0] == "vitamin_b12"
+
+
+def test_the_command_line_runs_from_a_zipapp(tmp_path: Path) -> None:
+    app_dir = tmp_path / "app"
+    with zipfile.ZipFile(_package_zip(tmp_path)) as z:
+        z.extractall(app_dir)
+    app = tmp_path / "rlsnutrition.pyz"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zipapp",
+            str(app_dir),
+            "-o",
+            str(app),
+            "-m",
+            "rlsnutrition.cli:main",
+        ],
+        check=True,
+    )
+    out = subprocess.run(
+        [sys.executable, str(app), "lookup", "b12"], check=True, capture_output=True, text=True
+    )
+    assert "Vitamin B12" in out.stdout

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
-from rlsnutrition._loader import normalize_name
+from rlsnutrition._normalize import normalize_name
 
 IDS = ("iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_d", "folate")
 

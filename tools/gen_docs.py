@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from rlsnutrition._loader import Knowledge, knowledge, normalize_unit
+from rlsnutrition._knowledge import Knowledge, knowledge
+from rlsnutrition._normalize import normalize_unit
 from rlsnutrition.model import Reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

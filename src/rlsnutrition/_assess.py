@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from ._loader import knowledge
+from ._knowledge import knowledge
 from ._parse import read_labs
 from ._rules import judge_panel, missing_tests, rules_for, warnings
 from .assessment import Assessment

@@ -15,7 +15,8 @@ from decimal import Decimal
 from numbers import Real
 from typing import NamedTuple
 
-from ._loader import Knowledge, knowledge, normalize_name, normalize_unit
+from ._knowledge import Knowledge, knowledge
+from ._normalize import normalize_name, normalize_unit
 from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show

@@ -16,12 +16,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from ._loader import NUTRIENT_IDS, Knowledge, normalize_unit
+from ._knowledge import Knowledge
+from ._normalize import normalize_unit
 from ._parse import Measurement
 from .assessment import Finding, Note, Status
 from .errors import DataError
 from .labs import Context
-from .model import Analyte, Reference, Threshold
+from .model import NUTRIENT_IDS, Analyte, Reference, Threshold
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -207,7 +208,7 @@ class Rules:
         self.memo: dict[tuple[object, ...], Verdict] = {}
         # A nutrient with no lab is judged the same for everyone (but magnesium, whose kidney
         # caution depends on the context): build those findings once.
-        self.not_tested = {
+        self.not_tested: dict[str, Finding] = {
             nid: judge_directly(nid, [], Context(), self)
             for nid in NUTRIENT_IDS
             if nid != "magnesium"

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from . import __version__
 from ._assess import assess
 from ._converter import converter
-from ._loader import knowledge
+from ._knowledge import knowledge
 from ._parse import find_analyte
 from .errors import RLSNutritionError
 from .labs import NO_DATE, Context, LabResult, parse_when

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from ._loader import Knowledge, knowledge
+from ._knowledge import Knowledge, knowledge
 from ._parse import find_analyte, measure, parse_number
 from .errors import InvalidLabValueError, RLSNutritionError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ._loader import knowledge, normalize_name
+from ._knowledge import knowledge
+from ._normalize import normalize_name
 from .errors import InvalidArgumentError, UnknownNutrientError, show
 from .model import DIETS, FoodSource, KnowledgeInfo, Nutrient, RLSFactor
 

@@ -7,7 +7,7 @@ Every record that carries a clinical number also carries the references behind i
 from __future__ import annotations
 
 import textwrap
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
@@ -49,8 +49,15 @@ FoodGroup = Literal["meat", "poultry", "fish", "shellfish", "egg", "dairy", "pla
 Diet = Literal["vegan", "vegetarian", "pescatarian"]
 FactorKind = Literal["trigger", "secondary-cause", "medicine"]
 Comparator = Literal["<", "<=", ">", ">="]
+NutrientId = Literal["iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_d", "folate"]
 
-DIETS: tuple[Diet, ...] = ("vegan", "vegetarian", "pescatarian")
+# Each vocabulary is written once, as its Literal type; the tuples are read from it.
+NUTRIENT_IDS: tuple[NutrientId, ...] = get_args(NutrientId)
+"""The six nutrient ids, in the fixed order :func:`rlsnutrition.nutrients` returns them."""
+DIETS: tuple[Diet, ...] = get_args(Diet)
+SEXES: tuple[Sex, ...] = get_args(Sex)
+FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
+COMPARATORS: tuple[Comparator, ...] = get_args(Comparator)
 
 # Which diets admit a food of each group: the rule the data's diet tags must agree with.
 DIETS_BY_FOOD_GROUP: dict[str, frozenset[str]] = {

@@ -1,0 +1,196 @@
+"""The loaded knowledge with the indices lookups use, and the process-wide singleton.
+
+Importing the package reads no data. The first call that needs knowledge reads the packaged
+files (:mod:`rlsnutrition._data`), checks them against each other
+(:mod:`rlsnutrition._validate`) and builds every index a lookup needs, so that a lookup
+afterwards is a dictionary hit. The first load happens once, under a lock, however many
+threads ask at the same time; a child process forked while another thread holds that lock
+gets a fresh lock, so it cannot deadlock on a load that will never finish in it.
+
+An installed wheel also ships ``data/knowledge.pickle``: the same validated, indexed knowledge,
+written at build time by ``hatch_build.py``. It is used only when its fingerprint matches the
+JSON files byte for byte (and it was written by this Python version); otherwise the JSON is
+loaded and validated as above.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+import attrs
+
+from . import _data
+from ._normalize import normalize_name, normalize_unit
+from .errors import DataError
+from .model import (
+    DIETS,
+    Analyte,
+    FoodSource,
+    KnowledgeInfo,
+    Nutrient,
+    Reference,
+    RLSFactor,
+    Threshold,
+    UnitSpec,
+)
+
+_T = TypeVar("_T")
+
+
+@attrs.frozen
+class Knowledge:
+    """Everything loaded, with the indices lookups use."""
+
+    info: KnowledgeInfo
+    nutrients: tuple[Nutrient, ...]
+    nutrient_index: Mapping[str, Nutrient]
+    foods: Mapping[tuple[str, str | None], tuple[FoodSource, ...]]
+    analytes: tuple[Analyte, ...]
+    analyte_index: Mapping[str, Analyte]
+    unit_index: Mapping[tuple[str, str], UnitSpec]
+    thresholds: Mapping[str, Threshold]
+    factors: tuple[RLSFactor, ...]
+    references: Mapping[str, Reference]
+
+
+_lock = threading.Lock()
+_knowledge: Knowledge | None = None
+
+
+def _new_lock_after_fork() -> None:
+    # The child has one thread: a lock another parent thread held at fork stays held forever.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
+def knowledge() -> Knowledge:
+    """The loaded knowledge, loading it on first use (once, under a lock)."""
+    k = _knowledge
+    if k is None:
+        k = _load_once()
+    return k
+
+
+def _load_once() -> Knowledge:
+    global _knowledge
+    with _lock:
+        if _knowledge is None:
+            _knowledge = _cached() or load()
+        return _knowledge
+
+
+CACHE_FILE = "knowledge.pickle"
+_CACHE_FORMAT = f"rlsnutrition-knowledge-1/py{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def fingerprint() -> int:
+    """A checksum of every packaged JSON file, to tell whether a cache matches them."""
+    crc = 0
+    for name in _data.SOURCE_FILES:
+        crc = zlib.crc32(name.encode() + b"\0" + _data.read_bytes(name) + b"\0", crc)
+    return crc
+
+
+def cache_bytes(k: Knowledge) -> bytes:
+    """The cache file's content for knowledge ``k`` loaded from the current JSON files."""
+    return pickle.dumps((_CACHE_FORMAT, fingerprint(), k), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _cached() -> Knowledge | None:
+    """The knowledge from the build-time cache, if there is one and it matches the JSON."""
+    try:
+        blob = _data.read_bytes(CACHE_FILE)
+    except DataError:
+        return None
+    try:
+        fmt, crc, k = pickle.loads(blob)
+    except Exception:  # any unreadable cache is only a missed shortcut
+        return None
+    if fmt != _CACHE_FORMAT or not isinstance(k, Knowledge) or crc != fingerprint():
+        return None
+    return k
+
+
+def write_cache(path: str) -> None:
+    """Validate the JSON files and write the cache file to ``path`` (used at build time)."""
+    with open(path, "wb") as f:
+        f.write(cache_bytes(load()))
+
+
+def _index(
+    items: Iterable[_T], names: Callable[[_T], Iterable[str]], what: str, ident: Callable[[_T], str]
+) -> dict[str, _T]:
+    index: dict[str, _T] = {}
+    for item in items:
+        for raw in names(item):
+            for key in {raw, normalize_name(raw)}:
+                if not key:
+                    continue
+                other = index.setdefault(key, item)
+                if ident(other) != ident(item):
+                    raise DataError(
+                        f"{what} name {raw!r} is claimed by both {ident(other)!r} and {ident(item)!r}"
+                    )
+    return index
+
+
+def build(files: _data.Files) -> Knowledge:
+    """The indices over the records of ``files`` (a name claimed twice raises DataError)."""
+    nutrients = files.nutrients
+    nutrient_index = _index(
+        nutrients, lambda n: (n.id, n.name, *n.aliases, *n.forms), "nutrient", lambda n: n.id
+    )
+    foods: dict[tuple[str, str | None], tuple[FoodSource, ...]] = {}
+    for n in nutrients:
+        richest = tuple(sorted(n.foods, key=lambda f: (-f.amount, f.name)))
+        foods[n.id, None] = richest
+        for diet in DIETS:
+            foods[n.id, diet] = tuple(f for f in richest if diet in f.diets)
+
+    analytes = files.analytes.analytes
+    analyte_index = _index(
+        analytes, lambda a: (a.id, a.name, *a.aliases, *a.loinc), "analyte", lambda a: a.id
+    )
+    unit_index: dict[tuple[str, str], UnitSpec] = {}
+    for a in analytes:
+        for spec in a.units:
+            for spelling in (spec.unit, *spec.spellings):
+                unit_index[a.id, normalize_unit(spelling)] = spec
+
+    references: dict[str, Reference] = {}
+    for _name, refs in files.references_by_file():
+        for ref in refs:
+            references.setdefault(ref.id, ref)
+
+    return Knowledge(
+        info=files.info,
+        nutrients=nutrients,
+        nutrient_index=nutrient_index,
+        foods=foods,
+        analytes=analytes,
+        analyte_index=analyte_index,
+        unit_index=unit_index,
+        thresholds={t.id: t for t in files.thresholds.thresholds},
+        factors=files.factors.factors,
+        references=references,
+    )
+
+
+def load() -> Knowledge:
+    """Read, validate and index every packaged data file (no caching: see ``knowledge()``)."""
+    from ._validate import check
+
+    files = _data.read()
+    k = build(files)
+    check(files, k)
+    return k
