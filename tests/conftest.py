@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -16,3 +18,28 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _vignettes_validate_against_the_json_schema(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every assessment a vignette makes (tests/test_assess_examples*.py) must validate
+    against ``rn.assessment_json_schema()`` and read back equal from its JSON."""
+    if not request.module.__name__.startswith("test_assess_examples"):
+        return
+    import jsonschema
+
+    import rlsnutrition as rn
+
+    validator = jsonschema.Draft202012Validator(rn.assessment_json_schema())
+    assess = rn.assess
+
+    def checked(*args: Any, **kwargs: Any) -> rn.Assessment:
+        result = assess(*args, **kwargs)
+        data = result.to_dict()
+        validator.validate(data)
+        assert rn.Assessment.from_json(result.to_json()) == result
+        return result
+
+    monkeypatch.setattr(rn, "assess", checked)

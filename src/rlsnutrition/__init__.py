@@ -27,6 +27,7 @@ from .model import FoodSource, Nutrient, Reference, RLSFactor
 
 if TYPE_CHECKING:
     from ._assess import assess, assess_many
+    from ._json import assessment_json_schema
     from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Status
     from .labs import Context, LabResult
 
@@ -37,6 +38,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "assess": "._assess",
     "assess_many": "._assess",
+    "assessment_json_schema": "._json",
     "DISCLAIMER": ".assessment",
     "Assessment": ".assessment",
     "Finding": ".assessment",
@@ -86,6 +88,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "assessment_json_schema",
     "foods_rich_in",
     "knowledge_info",
     "lookup_nutrient",

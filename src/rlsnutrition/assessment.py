@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 from typing import Any
 
 import attrs
@@ -99,47 +98,61 @@ class Assessment:
         return f"Assessment({statuses}; {len(self.warnings)} warning(s))"
 
     def finding(self, nutrient: str) -> Finding:
-        """The finding for a nutrient: anything :func:`rlsnutrition.lookup_nutrient` takes."""
+        """The finding for a nutrient: anything :func:`rlsnutrition.lookup_nutrient` takes.
+
+        Raises:
+            UnknownNutrientError: ``nutrient`` names no nutrient.
+            InvalidArgumentError: this assessment holds no finding for it (one made by
+                ``assess`` holds all six; a stored one may have been cut down).
+        """
         from .lookup import lookup_nutrient
 
         nid = lookup_nutrient(nutrient).id
         for f in self.findings:
             if f.nutrient == nid:
                 return f
-        raise LookupError(f"this assessment has no finding for {nid!r}")  # pragma: no cover
+        held = ", ".join(f.nutrient for f in self.findings) or "none"
+        raise InvalidArgumentError(
+            f"this assessment holds no finding for {nid!r} (it holds: {held}); one made by "
+            "assess() holds all six"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; :meth:`from_dict` turns it back into an equal Assessment."""
-        from ._converter import converter
+        """The JSON form: only JSON types (no enums, no tuples), with ``"format": 1``.
 
-        result: dict[str, Any] = converter.unstructure(self)
-        return result
+        :meth:`from_dict` turns it back into an equal Assessment, and it validates against
+        :func:`rlsnutrition.assessment_json_schema`.
+        """
+        from ._json import to_dict
+
+        return to_dict(self)
 
     def to_json(self, **kwargs: Any) -> str:
-        """This assessment as JSON text (keyword arguments go to :func:`json.dumps`)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+        """:meth:`to_dict` as JSON text (keyword arguments go to :func:`json.dumps`).
+
+        Raises:
+            ValueError: a value is not finite (only in an Assessment built by hand).
+        """
+        from ._json import to_json
+
+        return to_json(self, **kwargs)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Assessment:
         """The Assessment a :meth:`to_dict` dict describes.
 
+        Keys it does not know (a newer writer's fields) are ignored; wrong types, values
+        outside the vocabularies (a status, a nutrient or analyte id) and numbers that are not
+        finite are refused.
+
         Raises:
             InvalidArgumentError: ``data`` does not describe an Assessment; the message says
                 which field (``$.findings[0].status``, say) is wrong.
         """
-        import cattrs
+        from ._json import from_dict
 
-        from ._converter import converter
-
-        if not isinstance(data, dict):
-            raise InvalidArgumentError(
-                f"Assessment.from_dict() takes a dict, not {type(data).__name__}"
-            )
-        try:
-            return converter.structure(data, cls)
-        except cattrs.BaseValidationError as exc:
-            problems = "; ".join(cattrs.transform_error(exc, path="$"))
-            raise InvalidArgumentError(f"not a stored Assessment: {problems}") from None
+        result: Assessment = from_dict(data)
+        return result
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Assessment:
@@ -148,11 +161,10 @@ class Assessment:
         Raises:
             InvalidArgumentError: ``text`` is not JSON, or does not describe an Assessment.
         """
-        try:
-            data = json.loads(text)
-        except (TypeError, ValueError, RecursionError) as exc:
-            raise InvalidArgumentError(f"not a stored Assessment: not JSON text ({exc})") from None
-        return cls.from_dict(data)
+        from ._json import from_json
+
+        result: Assessment = from_json(text)
+        return result
 
     def __str__(self) -> str:
         import textwrap

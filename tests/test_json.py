@@ -1,0 +1,273 @@
+"""The JSON form of an Assessment: JSON types only, format 1, a strict reader, and its schema."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import rlsnutrition as rn
+from rlsnutrition import _loader
+
+SCHEMA = rn.assessment_json_schema()
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+ANALYTE_IDS = [a.id for a in _loader.knowledge().analytes]
+NUTRIENT_IDS = [n.id for n in rn.nutrients()]
+STATUSES = [s.value for s in rn.Status]
+
+
+def _value_strategy(analyte: str) -> st.SearchStrategy[object]:
+    spec = _loader.knowledge().analyte_index[analyte]
+    top = spec.max_plausible if spec.max_plausible is not None else 10_000.0
+    number = st.floats(0, top, allow_nan=False, allow_infinity=False)
+    censored = st.builds(lambda c, x: f"{c}{x:g}", st.sampled_from(["<", ">", "<=", ">="]), number)
+    return st.one_of(number, censored)
+
+
+@st.composite
+def panels(draw: st.DrawFn) -> dict[str, object]:
+    chosen = draw(st.lists(st.sampled_from(ANALYTE_IDS), unique=True, max_size=8))
+    return {a: draw(_value_strategy(a)) for a in chosen}
+
+
+CONTEXTS = st.builds(
+    rn.Context,
+    sex=st.sampled_from(["female", "male", None]),
+    age=st.one_of(st.none(), st.integers(0, 130)),
+    kidney_disease=st.booleans(),
+    dialysis=st.booleans(),
+)
+
+
+def _json_native(value: Any, path: str = "$") -> None:
+    """Fails unless ``value`` holds only dict (str keys), list, str, int, float, bool, None."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            assert type(k) is str, path
+            _json_native(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _json_native(v, f"{path}[{i}]")
+    else:
+        assert type(value) in (str, int, float, bool, type(None)), (path, type(value))
+        assert not (type(value) is float and not math.isfinite(value)), path
+
+
+def _check(assessment: rn.Assessment) -> dict[str, Any]:
+    data = assessment.to_dict()
+    _json_native(data)
+    assert data["format"] == 1
+    VALIDATOR.validate(data)
+    assert rn.Assessment.from_dict(data) == assessment
+    assert rn.Assessment.from_json(assessment.to_json()) == assessment
+    return data
+
+
+@given(panels(), CONTEXTS)
+def test_to_dict_is_json_native_valid_and_round_trips(
+    panel: dict[str, object], ctx: rn.Context
+) -> None:
+    try:
+        assessment = rn.assess(panel, context=ctx)
+    except rn.InvalidLabValueError:
+        return  # an impossible value in this unit: not an assessment
+    data = _check(assessment)
+    assert yaml.safe_load(yaml.safe_dump(data)) == data  # YAML, FastAPI & co take it as it is
+
+
+# Records drawn field by field from the vocabularies: the form covers every value a record
+# may hold, not only those assess happens to make.
+NOTES = st.builds(rn.Note, code=st.text(max_size=20), text=st.text(max_size=40))
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+def _record(cls: type, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``st.builds`` for an attrs record, every field drawn from its type."""
+    return st.builds(cls, **overrides)
+
+
+@given(
+    st.builds(
+        rn.Assessment,
+        findings=st.lists(
+            st.builds(
+                rn.Finding,
+                nutrient=st.sampled_from(NUTRIENT_IDS),
+                status=st.sampled_from(list(rn.Status)),
+                rationale=st.text(),
+                actions=st.lists(NOTES, max_size=3).map(tuple),
+                values=st.lists(
+                    st.builds(
+                        rn.JudgedValue,
+                        analyte=st.sampled_from(ANALYTE_IDS),
+                        value=FINITE,
+                        unit=st.text(max_size=10),
+                        comparator=st.sampled_from([None, "<", "<=", ">", ">="]),
+                    ),
+                    max_size=3,
+                ).map(tuple),
+            ),
+            max_size=6,
+            unique_by=lambda f: f.nutrient,
+        ).map(tuple),
+        missing_tests=st.lists(st.sampled_from(ANALYTE_IDS), max_size=4).map(tuple),
+        warnings=st.lists(NOTES, max_size=3).map(tuple),
+        disclaimer=st.text(min_size=1).filter(str.strip),
+        knowledge_version=st.text(max_size=12),
+    )
+)
+def test_any_assessment_record_validates_and_round_trips(assessment: rn.Assessment) -> None:
+    _check(assessment)
+
+
+def test_schema_is_draft_2020_12_and_describes_every_field_of_every_record() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    records = {"Assessment": rn.Assessment, "Finding": rn.Finding, "Note": rn.Note}
+    records |= {"JudgedValue": rn.JudgedValue, "Reference": rn.Reference}
+    for name, cls in records.items():
+        described = SCHEMA if name == "Assessment" else SCHEMA["$defs"][name]
+        fields = [f.name for f in attrs.fields(cls)]
+        assert set(fields) <= set(described["properties"]), name
+        assert set(fields) <= set(described["required"]), name
+    status = SCHEMA["$defs"]["Finding"]["properties"]["status"]
+    assert status["enum"] == STATUSES
+
+
+def test_schema_is_a_fresh_copy_each_time() -> None:
+    mine = rn.assessment_json_schema()
+    mine["properties"].clear()
+    assert rn.assessment_json_schema() == SCHEMA
+
+
+def test_unknown_keys_at_any_level_are_a_newer_writers_and_ignored() -> None:
+    assessment = rn.assess({"ferritin": 45, "tsat": "<15"})
+    data = assessment.to_dict()
+    data["future"] = {"anything": [1, 2]}
+    data["findings"][0]["confidence"] = 0.9
+    data["findings"][0]["values"][0]["method"] = "immunoassay"
+    data["findings"][0]["references"][0]["isbn"] = "x"
+    data["warnings"] = [{"code": "x", "text": "y", "severity": 3}]
+    back = rn.Assessment.from_dict(data)
+    assert back == attrs.evolve(assessment, warnings=(rn.Note("x", "y"),))
+
+
+def test_a_dict_without_format_is_read_as_version_0_1_wrote_it() -> None:
+    assessment = rn.assess({"ferritin": 45})
+    data = assessment.to_dict()
+    del data["format"]
+    assert rn.Assessment.from_dict(data) == assessment
+
+
+def _tampered(change: Any) -> dict[str, Any]:
+    data = rn.assess({"ferritin": 45, "tsat": "<15", "crp": 3}).to_dict()
+    change(data)
+    return data
+
+
+def _set(path: str, value: object) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        node: Any = data
+        *parents, last = path.split("/")
+        for key in parents:
+            node = node[int(key)] if key.isdigit() else node[key]
+        node[int(last) if last.isdigit() else last] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "said"),
+    [
+        (_set("disclaimer", None), "$.disclaimer", "expected a string, got null"),
+        (_set("disclaimer", "  "), "$.disclaimer", "must not be empty"),
+        (_set("missing_tests", "mma"), "$.missing_tests", "expected an array"),
+        (_set("missing_tests", ["vitamin_q"]), "$.missing_tests[0]", "'vitamin_q' is not one"),
+        (_set("findings/0/values/0/value", "nan"), "$.findings[0].values[0].value", "'nan'"),
+        (_set("findings/0/values/0/value", math.nan), "$.findings[0].values[0].value", "finite"),
+        (_set("findings/0/values/0/value", math.inf), "$.findings[0].values[0].value", "finite"),
+        (_set("findings/0/values/0/value", True), "$.findings[0].values[0].value", "boolean"),
+        (_set("findings/0/values/0/value", "45"), "$.findings[0].values[0].value", "string"),
+        (_set("findings/0/values/0/comparator", "~"), "$.findings[0].values[0].comparator", "~"),
+        (_set("findings/0/values/0/analyte", "gold"), "$.findings[0].values[0].analyte", "gold"),
+        (_set("findings/0/status", "fine"), "$.findings[0].status", "'fine' is not one of"),
+        (_set("findings/0/status", None), "$.findings[0].status", "null"),
+        (_set("findings/0/nutrient", "zinc"), "$.findings[0].nutrient", "'zinc'"),
+        (_set("findings/1/nutrient", "iron"), "$.findings[1].nutrient", "judged twice"),
+        (_set("findings/0/actions", {"code": "x"}), "$.findings[0].actions", "array"),
+        (_set("findings/0/actions/0", "see-clinician"), "$.findings[0].actions[0]", "object"),
+        (_set("findings/0/references/0/year", "2024"), "$.findings[0].references[0].year", ""),
+        (_set("findings/0/references/0/year", 2024.5), "$.findings[0].references[0].year", ""),
+        (_set("findings/0/references/0/kind", "blog"), "$.findings[0].references[0].kind", ""),
+        (_set("warnings", None), "$.warnings", "null"),
+        (_set("findings", [{}]), "$.findings[0]", "lacks"),
+        (_set("format", 2), "$.format", "reads format 1"),
+        (_set("format", "1"), "$.format", "reads format 1"),
+        (_set("format", True), "$.format", "reads format 1"),
+    ],
+)
+def test_tampered_input_is_refused_naming_the_field(change: Any, field: str, said: str) -> None:
+    data = _tampered(change)
+    with pytest.raises(rn.InvalidArgumentError) as caught:
+        rn.Assessment.from_dict(data)
+    message = str(caught.value)
+    assert message.startswith("not a stored Assessment")
+    assert f"{field}:" in message or f"{field} " in message
+    assert said in message
+    if said not in ("finite", "judged twice", "reads format 1"):
+        # what the reader refuses, the schema refuses too (where a schema can say it)
+        with pytest.raises(jsonschema.ValidationError):
+            VALIDATOR.validate(json.loads(json.dumps(data, allow_nan=True)))
+
+
+@pytest.mark.parametrize("text", ['{"findings": [], "x": NaN}', '{"findings": Infinity}', "[1"])
+def test_from_json_refuses_what_is_not_strict_json(text: str) -> None:
+    with pytest.raises(rn.InvalidArgumentError, match="not JSON"):
+        rn.Assessment.from_json(text)
+
+
+@pytest.mark.parametrize("data", [None, [], "{}", 3])
+def test_from_dict_takes_only_a_dict(data: object) -> None:
+    with pytest.raises(rn.InvalidArgumentError, match="expected a dict"):
+        rn.Assessment.from_dict(data)  # type: ignore[arg-type]
+
+
+def test_to_json_never_writes_nan() -> None:
+    broken = attrs.evolve(
+        rn.assess({"ferritin": 45}),
+        findings=(
+            rn.Finding(
+                "iron", rn.Status.LOW, "", values=(rn.JudgedValue("ferritin", math.nan, "ng/mL"),)
+            ),
+        ),
+    )
+    with pytest.raises(ValueError, match="JSON"):
+        broken.to_json()
+
+
+def test_finding_of_a_stored_assessment_without_that_nutrient_is_a_typed_error() -> None:
+    data = rn.assess({"ferritin": 45}).to_dict()
+    data["findings"] = [f for f in data["findings"] if f["nutrient"] != "iron"]
+    stored = rn.Assessment.from_dict(data)
+    assert stored.finding("folate").nutrient == "folate"
+    with pytest.raises(rn.InvalidArgumentError, match="no finding for 'iron'"):
+        stored.finding("Fe")
+    with pytest.raises(rn.UnknownNutrientError):
+        stored.finding("zinc")
+
+
+def test_the_stored_form_is_what_it_was_json_text_and_back() -> None:
+    assessment = rn.assess({"ferritin": 45, "tsat": 18})
+    data = assessment.to_dict()
+    assert json.loads(assessment.to_json()) == data
+    assert copy.deepcopy(data) == data
+    assert data["findings"][0]["status"] == "low"
+    assert isinstance(data["findings"][0]["actions"], list)
