@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
-from rlsnutrition import _loader
+from rlsnutrition import _knowledge as _loader
 
 SCHEMA = rn.assessment_json_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

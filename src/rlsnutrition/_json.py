@@ -61,7 +61,8 @@ def _vocabularies() -> dict[tuple[str, str], tuple[str, ...]]:
     Literal and enum fields carry their vocabulary in their type; these are the ids the data
     defines. Codes (``Note.code``) are open: more may be added.
     """
-    from ._loader import NUTRIENT_IDS, knowledge
+    from ._knowledge import knowledge
+    from .model import NUTRIENT_IDS
 
     analyte_ids = tuple(a.id for a in knowledge().analytes)
     return {
