@@ -20,8 +20,8 @@ def iron(labs: dict[str, object], ctx: rn.Context | None = None) -> rn.Finding:
 
 
 # AASM 2024 RLS guideline: iron is suggested for ferritin <= 75 ng/mL (oral) or <= 100 ng/mL
-# (IV ferric carboxymaltose), or TSAT < 20 %; IRLSSG 2018: no iron at TSAT >= 45 %;
-# WHO 2020: ferritin < 15 ug/L is iron deficiency in adults.
+# (IV ferric carboxymaltose), or TSAT < 20 %; IRLSSG 2018: no iron at TSAT >= 45 %, and the
+# evidence for iron stops at ferritin 300 ug/L; WHO 2020: ferritin < 15 ug/L is iron deficiency.
 @pytest.mark.parametrize(
     ("ferritin", "tsat", "status", "codes"),
     [
@@ -31,11 +31,19 @@ def iron(labs: dict[str, object], ctx: rn.Context | None = None) -> rn.Finding:
         (75.1, 25, S.LOW, ("consider-iv-iron", "see-clinician")),
         (100, 25, S.LOW, ("consider-iv-iron", "see-clinician")),
         (100.1, 25, S.ADEQUATE, ()),
-        (300, 20, S.ADEQUATE, ()),
-        (300, 19.9, S.LOW, ("consider-oral-iron", "consider-iv-iron", "see-clinician")),
-        (300, 44.9, S.ADEQUATE, ()),
+        (299.9, 20, S.ADEQUATE, ()),
+        (299.9, 19.9, S.LOW, ("consider-iv-iron", "see-clinician")),
+        (299.9, 44.9, S.ADEQUATE, ()),
+        (300, 19.9, S.HIGH, ("see-clinician",)),
+        (300, 44.9, S.HIGH, ("see-clinician",)),
         (300, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
-        (10, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
+        (15, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
+        (
+            14.9,
+            45,
+            S.INDETERMINATE,
+            ("avoid-iron-supplements", "repeat-fasting-iron-studies", "see-clinician"),
+        ),
     ],
 )
 def test_iron_at_and_around_the_rls_thresholds(
@@ -48,15 +56,17 @@ def test_iron_at_and_around_the_rls_thresholds(
 
 def test_iron_rationale_names_value_threshold_and_source() -> None:
     f = iron({"ferritin": 45, "tsat": 25})
-    assert "ferritin 45 ng/mL" in f.rationale
+    assert f.rationale.startswith("Ferritin 45 ng/mL ≤ 75 ng/mL")
     assert "75" in f.rationale
     assert {r.id for r in f.references} >= {"aasm-rls-2024"}
 
 
-def test_tsat_alone_can_say_low_but_never_adequate_without_saying_so() -> None:
-    assert iron({"tsat": 15}).status is S.LOW
+def test_tsat_alone_can_say_low_but_never_adequate() -> None:
+    low = iron({"tsat": 15})
+    assert low.status is S.LOW
+    assert low.action_codes() == ("see-clinician",)  # no iron before ferritin is known
     f = iron({"tsat": 30})
-    assert f.status is S.ADEQUATE
+    assert f.status is S.INDETERMINATE
     assert "ferritin was not measured" in f.rationale
 
 
@@ -103,8 +113,8 @@ def test_dialysis_uses_the_esrd_criteria() -> None:
     [
         ({"ferritin": 20}, S.INDETERMINATE),  # < 200: the criterion hangs on the missing TSAT
         ({"tsat": 10}, S.INDETERMINATE),
-        ({"ferritin": 300}, S.ADEQUATE),  # >= 200: the criterion cannot be met
-        ({"tsat": 25}, S.ADEQUATE),
+        ({"ferritin": 300}, S.INDETERMINATE),  # one iron value alone is never adequate
+        ({"tsat": 25}, S.INDETERMINATE),
         ({"ferritin": 10}, S.DEFICIENT),
     ],
 )
@@ -126,10 +136,10 @@ def test_a_cut_off_not_met_is_never_worded_as_met() -> None:
         assert f.status is S.ADEQUATE
         assert "which does not meet the cut-off for:" in f.rationale, f.rationale
     # and a cut-off that is met says what it means, plainly
-    low = rn.assess({"magnesium": 1.9}).finding("magnesium")
-    assert low.status is S.LOW
-    assert "(2.066 mg/dL): below the evidence-based lower limit" in low.rationale
-    assert "does not meet the cut-off for: below the evidence-based" not in low.rationale
+    noted = rn.assess({"magnesium": 1.9}).finding("magnesium")
+    assert noted.status is S.ADEQUATE
+    assert "(2.066 mg/dL): below the higher lower limit" in noted.rationale
+    assert "does not meet the cut-off for: below the higher" not in noted.rationale
 
 
 @pytest.mark.parametrize(
@@ -180,8 +190,9 @@ def test_hemoglobin_flags_anaemia_by_who_cut_offs(
 @pytest.mark.parametrize(
     ("b12", "mma", "status", "codes"),
     [
-        (199, None, S.DEFICIENT, ("see-clinician",)),
-        (201, None, S.LOW, ("check-mma", "see-clinician")),
+        (179, None, S.DEFICIENT, ("see-clinician",)),
+        (180, None, S.LOW, ("check-mma", "see-clinician")),
+        (199, None, S.LOW, ("check-mma", "see-clinician")),
         (349, None, S.LOW, ("check-mma", "see-clinician")),
         (350, None, S.ADEQUATE, ()),
         (250, 0.5, S.DEFICIENT, ("see-clinician",)),
@@ -230,7 +241,10 @@ def test_vitamin_d_by_the_national_academies_cut_offs(value: object, status: rn.
         ({"folate": 5.9}, S.ADEQUATE),
         ({"folate": ">20"}, S.ADEQUATE),
         ({"rbc_folate": 99}, S.DEFICIENT),
-        ({"rbc_folate": 150}, S.ADEQUATE),
+        ({"rbc_folate": 150}, S.LOW),
+        ({"rbc_folate": "339 nmol/L"}, S.LOW),
+        ({"rbc_folate": "340 nmol/L"}, S.ADEQUATE),
+        ({"rbc_folate": 151}, S.ADEQUATE),
         ({"folate": 10, "rbc_folate": 90}, S.DEFICIENT),
         ({"folate": "13 nmol/L"}, S.ADEQUATE),
     ],
@@ -243,15 +257,15 @@ def test_folate_by_who_and_pfeiffer_cut_offs(labs: dict[str, object], status: rn
     ("value", "status"),
     [
         ("0.74 mmol/L", S.DEFICIENT),
-        ("0.75 mmol/L", S.LOW),
-        ("0.84 mmol/L", S.LOW),
+        ("0.75 mmol/L", S.ADEQUATE),
+        ("0.84 mmol/L", S.ADEQUATE),
         ("0.85 mmol/L", S.ADEQUATE),
         ("0.95 mmol/L", S.ADEQUATE),
         ("0.96 mmol/L", S.HIGH),
         ("1.8 mEq/L", S.ADEQUATE),
         (2.2, S.ADEQUATE),
-        (1.9, S.LOW),
-        (1.7, S.DEFICIENT),
+        (1.9, S.ADEQUATE),
+        (1.8, S.DEFICIENT),
     ],
 )
 def test_serum_magnesium(value: object, status: rn.Status) -> None:
@@ -286,7 +300,8 @@ def test_vitamin_b6_by_plasma_plp(value: object, status: rn.Status) -> None:
     [
         ("<5", S.DEFICIENT),
         ("<50", S.INDETERMINATE),
-        (">150", S.ADEQUATE),
+        (">150", S.INDETERMINATE),  # might be at or above the ferritin ceiling
+        (">300", S.HIGH),
         ("<=15", S.INDETERMINATE),
     ],
 )

@@ -144,16 +144,20 @@ def test_a_value_in_another_unit_gives_the_same_result(
         ({"vitamin_d": "29.9 nmol/L"}, rn.Status.DEFICIENT),
         ({"vitamin_d": "50 ng/mL"}, rn.Status.ADEQUATE),
         ({"vitamin_d": "50.1 ng/mL"}, rn.Status.HIGH),
-        # BSH 2014: 148 pmol/L (200 ng/L)
-        ({"vitamin_b12": "200 pg/mL"}, rn.Status.LOW),
-        ({"vitamin_b12": "200 ng/L"}, rn.Status.LOW),
-        ({"vitamin_b12": "199 pg/mL"}, rn.Status.DEFICIENT),
-        ({"vitamin_b12": "148 pmol/L"}, rn.Status.LOW),
-        ({"vitamin_b12": "147.9 pmol/L"}, rn.Status.DEFICIENT),
-        # WHO 2015: < 100 ng/mL (< 226.5 nmol/L) red-cell folate
-        ({"rbc_folate": "226.5 nmol/L"}, rn.Status.ADEQUATE),
+        # NICE NG239: < 180 ng/L (133 pmol/L) deficient; 350 ng/L (258 pmol/L) tops the band
+        ({"vitamin_b12": "180 pg/mL"}, rn.Status.LOW),
+        ({"vitamin_b12": "180 ng/L"}, rn.Status.LOW),
+        ({"vitamin_b12": "179 pg/mL"}, rn.Status.DEFICIENT),
+        ({"vitamin_b12": "133 pmol/L"}, rn.Status.LOW),
+        ({"vitamin_b12": "132.9 pmol/L"}, rn.Status.DEFICIENT),
+        ({"vitamin_b12": "258 pmol/L"}, rn.Status.ADEQUATE),
+        ({"vitamin_b12": "257.9 pmol/L"}, rn.Status.LOW),
+        # WHO 2015: < 100 ng/mL (< 226.5 nmol/L) red-cell folate is deficient (and below
+        # Pfeiffer 2016's 340 nmol/L, low)
+        ({"rbc_folate": "226.5 nmol/L"}, rn.Status.LOW),
         ({"rbc_folate": "226.4 nmol/L"}, rn.Status.DEFICIENT),
-        ({"rbc_folate": "100 ng/mL"}, rn.Status.ADEQUATE),
+        ({"rbc_folate": "100 ng/mL"}, rn.Status.LOW),
+        ({"rbc_folate": "99.9 ng/mL"}, rn.Status.DEFICIENT),
     ],
 )
 def test_a_value_at_a_published_cut_off_meets_it_on_either_scale(

@@ -44,8 +44,12 @@ ACTION_TEXT = {
     "out deficiency.",
     "magnesium-kidney-caution": "With kidney disease or dialysis, magnesium can build up in the "
     "body: take magnesium supplements only under a clinician's care.",
+    "repeat-fasting-iron-studies": "Repeat the iron studies in the morning, fasting, with no "
+    "iron-containing supplements or food for 24 hours before the blood draw.",
     "see-clinician": "Discuss this result with a clinician.",
 }
+
+ADULT_AGE = 18
 
 MEMO_SIZE = 4_096  # verdict templates kept per process (real panels need a few hundred)
 
@@ -64,14 +68,15 @@ NUTRIENT_TESTS: dict[str, tuple[str, ...]] = {
 JUDGED: dict[str, tuple[str, ...]] = {
     "iron": ("ferritin", "tsat", "crp"),
     "magnesium": ("magnesium", "egfr"),
-    "vitamin_b12": ("vitamin_b12", "mma", "homocysteine"),
+    "vitamin_b12": ("vitamin_b12", "mma", "homocysteine", "egfr"),
     "vitamin_b6": ("plp",),
     "vitamin_d": ("vitamin_d",),
     "folate": ("folate", "rbc_folate"),
 }
-# What a finding reports: its tests, and for magnesium the eGFR its kidney caution reads.
+# What a finding reports: its tests, and the eGFR that magnesium's kidney caution and B12's
+# reading of MMA consult.
 _REPORTED = {
-    nid: (*tests, *(("egfr",) if nid == "magnesium" else ()))
+    nid: (*tests, *(("egfr",) if nid in ("magnesium", "vitamin_b12") else ()))
     for nid, tests in NUTRIENT_TESTS.items()
 }
 # The analyte to measure first when a nutrient was not tested at all.
@@ -92,6 +97,8 @@ REQUIRED_THRESHOLDS = (
     "iron.ferritin.deficient_inflammation",
     "iron.ferritin.oral_iron",
     "iron.ferritin.iv_iron",
+    "iron.ferritin.ceiling",
+    "iron.ferritin.oral_iron_child",
     "iron.tsat.oral_iron",
     "iron.tsat.iv_iron",
     "iron.esrd.ferritin.iv_iron",
@@ -110,6 +117,7 @@ REQUIRED_THRESHOLDS = (
     "folate.serum.deficient",
     "folate.serum.possible_deficiency",
     "folate.rbc.deficient",
+    "folate.rbc.possible_deficiency",
     "mg.serum.deficient",
     "mg.serum.low",
     "mg.serum.high",
@@ -277,57 +285,59 @@ Values = Mapping[str, float]
 
 
 def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
+    """AASM 2024 and IRLSSG 2018: iron for RLS when ferritin or TSAT is below target, never
+    at a TSAT at or above the ceiling, and not at a ferritin at or above the ceiling."""
     ferritin, tsat, crp = x.get("ferritin"), x.get("tsat"), x.get("crp")
     if ferritin is None and tsat is None:
         j.status = Status.NOT_TESTED
         j.reasons.append("neither ferritin nor transferrin saturation was measured")
         return
-    if tsat is not None and j.check("iron.tsat.ceiling", "TSAT", tsat):
-        j.status = Status.HIGH
-        j.actions.append("avoid-iron-supplements")
-        return
+    child = ctx.age is not None and ctx.age < ADULT_AGE
+    if child:
+        j.reasons.append("judged by the paediatric iron criterion (age under 18)")
     inflamed = (
         ferritin is not None and crp is not None and j.check("iron.crp.inflammation", "CRP", crp)
     )
+    if tsat is not None and j.check("iron.tsat.ceiling", "TSAT", tsat):
+        j.actions.append("avoid-iron-supplements")
+        if ferritin is not None and j.check("iron.ferritin.deficient", "ferritin", ferritin):
+            # Depleted stores cannot saturate transferrin: the sample, not the body, is off.
+            j.status = Status.INDETERMINATE
+            j.actions.append("repeat-fasting-iron-studies")
+            j.reasons.append(
+                "a transferrin saturation this high with stores this low suggests a sample not "
+                "taken fasting, or recent iron intake (AASM 2024: test in the morning, with no "
+                "iron-containing supplements or food for 24 hours)"
+            )
+        else:
+            j.status = Status.HIGH
+        return
     if ferritin is not None:
         deficiency = (
             "iron.ferritin.deficient_inflammation" if inflamed else "iron.ferritin.deficient"
         )
         if j.check(deficiency, "ferritin", ferritin):
             j.status = Status.DEFICIENT
-    if inflamed and j.status is not Status.DEFICIENT:
-        j.status = Status.INDETERMINATE
+    if ctx.dialysis:
+        oral, iv, below, undecided = _iron_criteria_esrd(ferritin, tsat, j)
+    elif ferritin is not None and j.check("iron.ferritin.ceiling", "ferritin", ferritin):
+        j.status = Status.HIGH
         j.reasons.append(
-            "inflammation raises ferritin, so this ferritin cannot rule out iron deficiency"
+            "iron is not suggested at this ferritin, whatever the transferrin saturation: "
+            "a clinician can look for the cause"
         )
         return
-
-    oral = iv = undecided = False
-    if ctx.dialysis:
-        # The ESRD criterion needs both values together, each below its cut-off.
-        f_below = ferritin is not None and j.check(
-            "iron.esrd.ferritin.iv_iron", "ferritin", ferritin, explain="always"
-        )
-        t_below = tsat is not None and j.check(
-            "iron.esrd.tsat.iv_iron", "TSAT", tsat, explain="always"
-        )
-        if ferritin is not None and tsat is not None:
-            iv = f_below and t_below
-        else:  # one value below its cut-off might meet the criterion, or might not
-            undecided = f_below or t_below
+    elif child:
+        oral, iv, below, undecided = _iron_criteria_child(ferritin, tsat, j)
     else:
-        if ferritin is not None:
-            oral = j.check("iron.ferritin.oral_iron", "ferritin", ferritin)
-            iv = j.check("iron.ferritin.iv_iron", "ferritin", ferritin)
-        if tsat is not None:
-            oral |= j.check("iron.tsat.oral_iron", "TSAT", tsat)
-            iv |= j.check("iron.tsat.iv_iron", "TSAT", tsat)
-    below_target = oral or iv
-    if ctx.pregnant and iv:
-        # The adult IV-iron criteria were not set for pregnancy, and the pregnancy consensus's
-        # own criteria are not in the data: below target, but no IV code (see clinical basis).
+        oral, iv, below, undecided = _iron_criteria_adult(ferritin, tsat, j)
+    if iv and (child or ctx.pregnant):
+        # The adult IV-iron criteria were not set for children or for pregnancy (the
+        # pregnancy consensus's own criteria are not in the data): see the clinical basis.
         j.reasons.append(
-            "in pregnancy, whether intravenous iron fits is a specialist decision this "
+            "intravenous iron is not suggested for children"
+            if child
+            else "in pregnancy, whether intravenous iron fits is a specialist decision this "
             "library does not judge"
         )
         iv = False
@@ -337,35 +347,90 @@ def _judge_iron(x: Values, ctx: Context, j: _Judge) -> None:
         j.actions.append("consider-iv-iron")
     if j.status is Status.DEFICIENT:
         return
-    if below_target:
+    if below:
         j.status = Status.LOW
-        return
-    if undecided:
+    elif undecided or ferritin is None or tsat is None:
         j.status = Status.INDETERMINATE
+        if not undecided:
+            j.reasons.append(
+                ("ferritin" if ferritin is None else "transferrin saturation")
+                + " was not measured, and one iron value alone cannot show that iron is adequate"
+            )
+    elif inflamed:
+        j.status = Status.INDETERMINATE
+        j.reasons.append(
+            "inflammation raises ferritin, so this ferritin cannot rule out iron deficiency"
+        )
+    else:
+        j.status = Status.ADEQUATE
+
+
+IronCriteria = tuple[bool, bool, bool, bool]  # oral, iv, below target, undecided
+
+
+def _iron_criteria_adult(ferritin: float | None, tsat: float | None, j: _Judge) -> IronCriteria:
+    """AASM 2024: oral or IV iron at ferritin <= 75 ng/mL or TSAT < 20 %, only IV iron at
+    ferritin 75-100 ng/mL; IRLSSG 2018: oral iron effective at ferritin <= 75, ferric
+    carboxymaltose below 300 (the ceiling is checked before this)."""
+    oral = iv = tsat_low = False
+    if ferritin is not None:
+        oral = iv = j.check("iron.ferritin.oral_iron", "ferritin", ferritin)
+        if not oral:
+            iv = j.check("iron.ferritin.iv_iron", "ferritin", ferritin, explain="always")
+    if tsat is not None:
+        tsat_low = j.check("iron.tsat.oral_iron", "TSAT", tsat, explain="always")
+    if tsat_low and ferritin is None:
+        # TSAT alone meets the AASM criterion, but iron is not suggested above the ferritin
+        # ceiling, so no iron until ferritin is known.
+        j.reasons.append(
+            "whether iron fits depends on ferritin, which was not measured: iron is not "
+            "suggested at a high ferritin"
+        )
+        return False, False, True, False
+    iv |= tsat_low  # ferritin, where known, is below the ceiling here
+    return oral, iv, oral or iv, False
+
+
+def _iron_criteria_child(ferritin: float | None, tsat: float | None, j: _Judge) -> IronCriteria:
+    """AASM 2024 (paediatric): iron for a child with RLS at serum ferritin < 50 ng/mL."""
+    oral = ferritin is not None and j.check(
+        "iron.ferritin.oral_iron_child", "ferritin", ferritin, explain="always"
+    )
+    tsat_low = tsat is not None and j.check("iron.tsat.oral_iron", "TSAT", tsat)
+    if tsat_low and not oral:
+        j.reasons.append(
+            "the paediatric criterion is set on ferritin alone: a low transferrin saturation "
+            "in a child is for a paediatric clinician to weigh"
+        )
+    return oral, False, oral or tsat_low, False
+
+
+def _iron_criteria_esrd(ferritin: float | None, tsat: float | None, j: _Judge) -> IronCriteria:
+    """AASM 2024 (ESRD): IV iron sucrose at ferritin < 200 ng/mL and TSAT < 20 %, together."""
+    f_below = ferritin is not None and j.check(
+        "iron.esrd.ferritin.iv_iron", "ferritin", ferritin, explain="always"
+    )
+    t_below = tsat is not None and j.check("iron.esrd.tsat.iv_iron", "TSAT", tsat, explain="always")
+    if ferritin is not None and tsat is not None:
+        iv = f_below and t_below
+        return False, iv, iv, False
+    # One value below its cut-off might meet the criterion, or might not.
+    if f_below or t_below:
         j.reasons.append(
             "on dialysis the RLS guideline's criterion for IV iron needs ferritin and "
             "transferrin saturation together, and "
             + ("ferritin" if ferritin is None else "transferrin saturation")
             + " was not measured"
         )
-        return
-    j.status = Status.ADEQUATE
-    if not ctx.dialysis:
-        for tid, name, value in (
-            ("iron.ferritin.iv_iron", "ferritin", ferritin),
-            ("iron.tsat.iv_iron", "TSAT", tsat),
-        ):
-            if value is not None:
-                j.check(tid, name, value, explain="always")
-    if ferritin is None or tsat is None:
-        j.reasons.append(
-            ("ferritin" if ferritin is None else "transferrin saturation")
-            + " was not measured, so this judgement rests on one value"
-        )
+        return False, False, False, True
+    return False, False, False, False
 
 
 def _judge_b12(x: Values, ctx: Context, j: _Judge) -> None:
-    b12 = x.get("vitamin_b12")
+    """NICE NG239 (2024): total B12 below 180 ng/L confirms deficiency, 180-350 ng/L is
+    indeterminate and MMA can settle it; a raised MMA points to deficiency at any serum B12,
+    but kidney failure raises MMA too."""
+    b12, mma, hcy = x.get("vitamin_b12"), x.get("mma"), x.get("homocysteine")
     if b12 is None:
         j.status = Status.NOT_TESTED
         j.reasons.append("serum vitamin B12 was not measured")
@@ -373,17 +438,29 @@ def _judge_b12(x: Values, ctx: Context, j: _Judge) -> None:
     if j.check("b12.serum.deficient", "vitamin B12", b12):
         j.status = Status.DEFICIENT
         return
+    if mma is not None and j.check("b12.mma.elevated", "MMA", mma, explain="always"):
+        egfr = x.get("egfr")
+        kidney = ctx.kidney_disease or ctx.dialysis
+        if egfr is not None:
+            kidney |= j.check("kidney.egfr.impaired", "eGFR", egfr)
+        if kidney:
+            j.status = Status.INDETERMINATE
+            j.reasons.append(
+                "kidney failure raises MMA, so a raised MMA cannot by itself show vitamin B12 "
+                "deficiency here"
+            )
+        else:
+            j.status = Status.DEFICIENT
+            j.reasons.append("a normal serum B12 does not rule out deficiency")
+        return
+    if mma is not None:
+        j.status = Status.ADEQUATE
+        j.reasons.append("a normal MMA does not support B12 deficiency")
+        j.check("b12.serum.borderline", "vitamin B12", b12, explain="always")
+        return
     if not j.check("b12.serum.borderline", "vitamin B12", b12):
         j.status = Status.ADEQUATE
         j.check("b12.serum.borderline", "vitamin B12", b12, explain="always")
-        return
-    mma, hcy = x.get("mma"), x.get("homocysteine")
-    if mma is not None:
-        if j.check("b12.mma.elevated", "MMA", mma, explain="always"):
-            j.status = Status.DEFICIENT
-        else:
-            j.status = Status.ADEQUATE
-            j.reasons.append("a normal MMA does not support B12 deficiency")
         return
     j.status = Status.LOW
     if hcy is not None:
@@ -423,9 +500,12 @@ def _judge_b6(x: Values, ctx: Context, j: _Judge) -> None:
 
 
 def _judge_magnesium(x: Values, ctx: Context, j: _Judge) -> None:
-    j.status = _graded(
-        x.get("magnesium"), "magnesium", j, "mg.serum.deficient", "mg.serum.low", "mg.serum.high"
-    )
+    """Inside the reference interval 0.75-0.95 mmol/L is adequate; Costello et al.'s proposed
+    0.85 mmol/L lower limit is a note, not a verdict."""
+    mg = x.get("magnesium")
+    j.status = _graded(mg, "magnesium", j, "mg.serum.deficient", None, "mg.serum.high")
+    if j.status is Status.ADEQUATE and mg is not None:
+        j.check("mg.serum.low", "magnesium", mg)
     egfr = x.get("egfr")
     impaired = ctx.kidney_disease or ctx.dialysis
     if egfr is not None:
@@ -445,7 +525,14 @@ def _judge_folate(x: Values, ctx: Context, j: _Judge) -> None:
         "folate.serum.deficient",
         "folate.serum.possible_deficiency",
     )
-    red = _graded(x.get("rbc_folate"), "red-cell folate", j, "folate.rbc.deficient", None)
+    red = _graded(
+        x.get("rbc_folate"),
+        "red-cell folate",
+        j,
+        "folate.rbc.deficient",
+        "folate.rbc.possible_deficiency",
+        "folate.rbc.possible_deficiency",
+    )
     measured = [s for s in (serum, red) if s is not Status.NOT_TESTED]
     j.status = min(measured, key=_RANK.__getitem__) if measured else Status.NOT_TESTED
 
@@ -549,7 +636,12 @@ def judge_panel(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> 
     are remembered under that key, in a bounded dict: judging a new panel costs two bisections
     per value and filling in its rationales. Censored results take the direct path.
     """
-    flags = (ctx.pregnant, ctx.kidney_disease, ctx.dialysis)
+    flags = (
+        ctx.pregnant,
+        ctx.kidney_disease,
+        ctx.dialysis,
+        ctx.age is not None and ctx.age < ADULT_AGE,
+    )
     memo = rules.memo
     get = labs.get
     out: list[Finding] = []
@@ -650,7 +742,7 @@ def warnings(labs: Mapping[str, Measurement], ctx: Context, rules: Rules) -> lis
         if _surely(hb, cut):
             text = cut.template("Hemoglobin", True, hb.scale)
             out.append(Note("anaemia", text.format_map({"hemoglobin": _as_reported(hb)})))
-    if ctx.age is not None and ctx.age < 18:
+    if ctx.age is not None and ctx.age < ADULT_AGE:
         out.append(
             Note(
                 "adult-thresholds",

@@ -1,0 +1,148 @@
+"""Clinical vignettes: a person's labs and context, the verdict a reviewing clinician expects,
+and the guideline sentence that verdict follows. Each cut-off has a vignette on each side.
+
+``tests/test_assess_vignettes.py`` checks every vignette against ``assess``, and
+``tools/gen_validation.py`` renders them as docs/clinical-validation.md.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Vignette(NamedTuple):
+    title: str
+    labs: dict[str, object]
+    context: dict[str, object]
+    nutrient: str
+    status: str
+    codes: tuple[str, ...]
+    basis: str  # the guideline sentence the verdict follows, with its source
+
+
+SEE = "see-clinician"
+ORAL, IV, AVOID = "consider-oral-iron", "consider-iv-iron", "avoid-iron-supplements"
+REPEAT = "repeat-fasting-iron-studies"
+AASM_ADULT = (
+    "AASM 2024: iron in adults with RLS if serum ferritin <=75 ng/mL or transferrin "
+    "saturation < 20%, and only IV iron if serum ferritin is between 75 ng/mL and 100 ng/mL."
+)
+IRLSSG_300 = (
+    "IRLSSG 2018: ferric carboxymaltose is effective in those with serum ferritin <300 µg/l; "
+    "oral iron in those with serum ferritin <=75 µg/l. Above it iron is not suggested."
+)
+IRLSSG_45 = "IRLSSG 2018: iron infusion only with transferrin saturation below 45%."
+FASTING = (
+    "AASM 2024: iron studies in the morning, avoiding all iron-containing supplements and "
+    "foods at least 24 hours before the blood draw."
+)
+ONE_VALUE = (
+    "AASM 2024 asks for ferritin and transferrin saturation together; one alone is not enough."
+)
+INFLAMMATION = (
+    "WHO 2020 / BRINDA: with CRP > 5 mg/L ferritin overstates stores; a met criterion still holds."
+)
+CHILD = (
+    "AASM 2024 (paediatric, as summarised): supplement iron in children when ferritin is <50 ng/mL."
+)
+ESRD = (
+    "AASM 2024 (ESRD): IV iron sucrose when ferritin < 200 ng/mL and transferrin saturation < 20%."
+)
+NICE_B12 = (
+    "NICE NG239: total B12 < 180 ng/L (133 pmol/L) confirms deficiency; 180-350 ng/L is "
+    "indeterminate, and MMA can settle it."
+)
+MMA_ANY = (
+    "IOM 1998: MMA rises when the supply of B12 is low; a normal serum B12 does not rule it out."
+)
+MMA_KIDNEY = "Ann Clin Biochem 2018, IOM 1998: reduced GFR raises MMA as well."
+MG = (
+    "Costello 2016: reference interval 0.75-0.95 mmol/L; the proposed 0.85 mmol/L is a note "
+    "(Costello & Nielsen 2017: 0.75-0.85 may be deficient only with other signs)."
+)
+FOLATE_RBC = "Pfeiffer 2016 (CDC/WHO/ODS): possible deficiency at RBC folate < 340 nmol/L."
+FOLATE_RBC_DEF = "WHO 2015: red-cell folate < 100 ng/mL (226.5 nmol/L) indicates deficiency."
+
+ADULT: dict[str, object] = {}
+CHILD_10 = {"age": 10}
+AGE_17 = {"age": 17}
+AGE_18 = {"age": 18}
+PREGNANT = {"sex": "female", "pregnant": True}
+CKD = {"kidney_disease": True}
+DIALYSIS = {"dialysis": True}
+
+V = Vignette
+# One vignette a line, so the table reads like the validation page it becomes.
+# fmt: off
+VIGNETTES: tuple[Vignette, ...] = (
+    # Iron, adults: the RLS targets
+    V("ferritin at the oral-iron cut-off", {"ferritin": 75, "tsat": 25}, ADULT, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
+    V("ferritin just above it: IV only", {"ferritin": 75.1, "tsat": 25}, ADULT, "iron", "low", (IV, SEE), AASM_ADULT),
+    V("ferritin at the IV cut-off", {"ferritin": 100, "tsat": 25}, ADULT, "iron", "low", (IV, SEE), AASM_ADULT),
+    V("ferritin above it, TSAT normal", {"ferritin": 100.1, "tsat": 25}, ADULT, "iron", "adequate", (), AASM_ADULT),
+    V("TSAT just below 20 %, ferritin 150", {"ferritin": 150, "tsat": 19.9}, ADULT, "iron", "low", (IV, SEE), AASM_ADULT),
+    V("TSAT at 20 %, ferritin 150", {"ferritin": 150, "tsat": 20}, ADULT, "iron", "adequate", (), AASM_ADULT),
+    # the ferritin ceiling
+    V("low TSAT, ferritin just under 300", {"ferritin": 299, "tsat": 15}, ADULT, "iron", "low", (IV, SEE), IRLSSG_300),
+    V("low TSAT, ferritin at 300", {"ferritin": 300, "tsat": 15}, ADULT, "iron", "high", (SEE,), IRLSSG_300),
+    V("low TSAT, ferritin 500", {"ferritin": 500, "tsat": 15}, ADULT, "iron", "high", (SEE,), IRLSSG_300),
+    # the TSAT ceiling, and a non-fasting sample
+    V("TSAT just under 45 %", {"ferritin": 150, "tsat": 44.9}, ADULT, "iron", "adequate", (), IRLSSG_45),
+    V("TSAT at 45 %", {"ferritin": 150, "tsat": 45}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
+    V("TSAT 50 % with ferritin 14", {"ferritin": 14, "tsat": 50}, ADULT, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
+    V("TSAT 50 % with ferritin 15", {"ferritin": 15, "tsat": 50}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
+    # one value alone
+    V("TSAT 30 % alone", {"tsat": 30}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
+    V("TSAT 15 % alone: below target, ferritin needed", {"tsat": 15}, ADULT, "iron", "low", (SEE,), ONE_VALUE),
+    V("ferritin 180 alone", {"ferritin": 180}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
+    V("ferritin 40 alone", {"ferritin": 40}, ADULT, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
+    # inflammation never switches a met criterion off
+    V("inflammation, ferritin 72, TSAT 15", {"ferritin": 72, "tsat": 15, "crp": 10}, ADULT, "iron", "low", (ORAL, IV, SEE), INFLAMMATION),
+    V("inflammation, ferritin 69", {"ferritin": 69, "tsat": 25, "crp": 10}, ADULT, "iron", "deficient", (ORAL, IV, SEE), INFLAMMATION),
+    V("inflammation, ferritin 150, TSAT 25", {"ferritin": 150, "tsat": 25, "crp": 10}, ADULT, "iron", "indeterminate", (SEE,), INFLAMMATION),
+    V("CRP 5, ferritin 150, TSAT 25", {"ferritin": 150, "tsat": 25, "crp": 5}, ADULT, "iron", "adequate", (), INFLAMMATION),
+    # children
+    V("child, ferritin 49", {"ferritin": 49, "tsat": 25}, CHILD_10, "iron", "low", (ORAL, SEE), CHILD),
+    V("child, ferritin 50", {"ferritin": 50, "tsat": 25}, CHILD_10, "iron", "adequate", (), CHILD),
+    V("child, ferritin 10: never IV iron", {"ferritin": 10, "tsat": 25}, CHILD_10, "iron", "deficient", (ORAL, SEE), CHILD),
+    V("age 17, ferritin 60", {"ferritin": 60, "tsat": 25}, AGE_17, "iron", "adequate", (), CHILD),
+    V("age 18, ferritin 60: the adult criterion", {"ferritin": 60, "tsat": 25}, AGE_18, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
+    V("child on dialysis: no IV iron", {"ferritin": 150, "tsat": 15}, {"age": 12, "dialysis": True}, "iron", "low", (SEE,), CHILD),
+    # pregnancy
+    V("pregnant, ferritin 75", {"ferritin": 75, "tsat": 25}, PREGNANT, "iron", "low", (ORAL, SEE), AASM_ADULT),
+    V("pregnant, ferritin 100.1", {"ferritin": 100.1, "tsat": 25}, PREGNANT, "iron", "adequate", (), AASM_ADULT),
+    # kidney disease and dialysis
+    V("dialysis, ferritin 199, TSAT 19", {"ferritin": 199, "tsat": 19}, DIALYSIS, "iron", "low", (IV, SEE), ESRD),
+    V("dialysis, ferritin 200, TSAT 19", {"ferritin": 200, "tsat": 19}, DIALYSIS, "iron", "adequate", (), ESRD),
+    V("dialysis, ferritin 150, TSAT 20", {"ferritin": 150, "tsat": 20}, DIALYSIS, "iron", "adequate", (), ESRD),
+    V("dialysis, ferritin 300 alone", {"ferritin": 300}, DIALYSIS, "iron", "indeterminate", (SEE,), ONE_VALUE),
+    V("kidney disease, ferritin 60, TSAT 25", {"ferritin": 60, "tsat": 25}, CKD, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
+    # vitamin B12
+    V("B12 179 pg/mL", {"vitamin_b12": 179}, ADULT, "vitamin_b12", "deficient", (SEE,), NICE_B12),
+    V("B12 180 pg/mL", {"vitamin_b12": 180}, ADULT, "vitamin_b12", "low", ("check-mma", SEE), NICE_B12),
+    V("B12 349 pg/mL", {"vitamin_b12": 349}, ADULT, "vitamin_b12", "low", ("check-mma", SEE), NICE_B12),
+    V("B12 350 pg/mL", {"vitamin_b12": 350}, ADULT, "vitamin_b12", "adequate", (), NICE_B12),
+    V("B12 132.9 pmol/L", {"vitamin_b12": "132.9 pmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), NICE_B12),
+    V("B12 133 pmol/L", {"vitamin_b12": "133 pmol/L"}, ADULT, "vitamin_b12", "low", ("check-mma", SEE), NICE_B12),
+    V("normal B12, MMA 272 nmol/L", {"vitamin_b12": 500, "mma": "272 nmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
+    V("normal B12, MMA 271 nmol/L", {"vitamin_b12": 500, "mma": "271 nmol/L"}, ADULT, "vitamin_b12", "adequate", (), MMA_ANY),
+    V("borderline B12, MMA 272 nmol/L", {"vitamin_b12": 250, "mma": "272 nmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
+    V("raised MMA, eGFR 59", {"vitamin_b12": 500, "mma": "400 nmol/L", "egfr": 59}, ADULT, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
+    V("raised MMA, eGFR 60", {"vitamin_b12": 500, "mma": "400 nmol/L", "egfr": 60}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_KIDNEY),
+    V("raised MMA on dialysis", {"vitamin_b12": 500, "mma": "400 nmol/L"}, DIALYSIS, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
+    V("raised MMA, kidney disease", {"vitamin_b12": 300, "mma": "400 nmol/L"}, CKD, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
+    V("low B12 on dialysis stays deficient", {"vitamin_b12": 150, "mma": "400 nmol/L"}, DIALYSIS, "vitamin_b12", "deficient", (SEE,), NICE_B12),
+    # magnesium
+    V("magnesium 0.74 mmol/L", {"magnesium": "0.74 mmol/L"}, ADULT, "magnesium", "deficient", (SEE,), MG),
+    V("magnesium 0.75 mmol/L", {"magnesium": "0.75 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
+    V("magnesium 0.84 mmol/L: a note only", {"magnesium": "0.84 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
+    V("magnesium 0.95 mmol/L", {"magnesium": "0.95 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
+    V("magnesium 0.96 mmol/L", {"magnesium": "0.96 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG),
+    V("magnesium 0.8 mmol/L with kidney disease", {"magnesium": "0.8 mmol/L"}, CKD, "magnesium", "adequate", ("magnesium-kidney-caution",), MG),
+    # folate
+    V("RBC folate 339 nmol/L", {"rbc_folate": "339 nmol/L"}, ADULT, "folate", "low", (SEE,), FOLATE_RBC),
+    V("RBC folate 340 nmol/L", {"rbc_folate": "340 nmol/L"}, ADULT, "folate", "adequate", (), FOLATE_RBC),
+    V("RBC folate 226.4 nmol/L", {"rbc_folate": "226.4 nmol/L"}, ADULT, "folate", "deficient", (SEE,), FOLATE_RBC_DEF),
+    V("RBC folate 226.5 nmol/L", {"rbc_folate": "226.5 nmol/L"}, ADULT, "folate", "low", (SEE,), FOLATE_RBC),
+)
+# fmt: on
