@@ -118,7 +118,9 @@ def test_several_subjects_need_a_patient_and_never_mix() -> None:
     assert all(f"Patient/{i}" in message for i in range(1, 11))
     assert "patient=" in message
     one = fhir.read(GENERAL, patient="Patient/1")
-    assert one.subject == "Patient/1"
+    # the entries give their server: the subject is named in full
+    assert one.subject == "https://example.com/base/Patient/1"
+    assert fhir.read(GENERAL, patient=one.subject) == one
     iron = by_analyte(one)["serum_iron"]
     assert iron.unit == "umol/L"
     assert iron.when is not None and iron.when.startswith("2005-01-27")
@@ -148,7 +150,14 @@ def test_synthea_keeps_the_newest_and_skips_egfr_per_minute() -> None:
     egfr_skips = [s for s in labs.skipped if s.code == "33914-3"]
     assert len(egfr_skips) == 6
     assert {s.reason_code for s in egfr_skips} == {"unit-not-accepted"}
-    assert labs.subject is not None and labs.subject.startswith("Patient/")
+    # the Patient is a urn:uuid entry: that is who the results are about
+    assert labs.subject == "urn:uuid:720b9118-3153-40c8-b162-cd963506be0e"
+    patient_id = next(
+        e["resource"]["id"]
+        for e in json.loads(SYNTHEA.read_text("utf-8"))["entry"]
+        if e["resource"]["resourceType"] == "Patient"
+    )
+    assert fhir.read(SYNTHEA, patient=f"Patient/{patient_id}") == labs
 
 
 def test_smart_iron_deficiency_series() -> None:

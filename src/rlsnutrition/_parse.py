@@ -20,7 +20,7 @@ from ._normalize import normalize_name, normalize_unit
 from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show
-from .labs import NO_DATE, Censor, LabResult, parse_when
+from .labs import Censor, LabResult, newest
 from .model import Analyte, UnitSpec
 
 _NUMBER = re.compile(
@@ -228,6 +228,7 @@ def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
         _memo.clear()
         _memo_for = k
     out: dict[str, Measurement] = {}
+    repeated: dict[str, list[Measurement]] = {}
     index = k.analyte_index
     for key, raw in pairs:
         analyte = index.get(key) if type(key) is str else None
@@ -242,8 +243,11 @@ def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
                 if len(_memo) >= _MEMO_SIZE:
                     _memo.clear()
                 _memo[memo_key] = m
-        prior = out.get(analyte.id)
-        out[analyte.id] = m if prior is None else _newer(prior, m)
+        prior = out.setdefault(analyte.id, m)
+        if prior is not m:
+            repeated.setdefault(analyte.id, [prior]).append(m)
+    for results in repeated.values():
+        out.update((m.analyte, m) for m in _newest(results))
     return out
 
 
@@ -275,21 +279,24 @@ def _as_pair(item: object) -> tuple[object, object]:
     )
 
 
-def _newer(a: Measurement, b: Measurement) -> Measurement:
-    """The newer of two results for one analyte; the same value twice is no conflict.
-
-    Dates are compared as instants (time zones honoured); an undated or unreadable ``when``
-    is older than any date.
-    """
-    ta, tb = parse_when(a.when) or NO_DATE, parse_when(b.when) or NO_DATE
-    if (a.value, a.comparator) == (b.value, b.comparator):
-        return a if ta >= tb else b
-    if ta != tb and NO_DATE not in (ta, tb):
-        return a if ta > tb else b
-    raise InvalidLabValueError(
-        f"{a.analyte} is given twice with different values ({_as_given(a)} and {_as_given(b)} "
-        f"{a.unit}) and no dates to tell which is newer; give each analyte once"
+def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
+    """The newest of several results for one analyte, by the library's one policy
+    (:func:`rlsnutrition.labs.newest`); different values at the newest instant are refused."""
+    chosen = newest(
+        results,
+        analyte=lambda m: m.analyte,
+        when=lambda m: m.when,
+        same=lambda m: (m.value, m.comparator),
+        text=lambda m: f"{_as_given(m)} {m.unit}",
+        order=lambda m: f"{m.when or ''}|{m.scale}|{m.shown}",
     )
+    for c in chosen.conflicts:
+        times = "twice" if len(c.results) == 2 else f"{len(c.results)} times"
+        raise InvalidLabValueError(
+            f"{c.analyte} is given {times} with different values ({' and '.join(c.values)}) "
+            f"{c.at}; give each analyte once, or the newest only"
+        )
+    return chosen.results
 
 
 def _as_given(m: Measurement) -> str:

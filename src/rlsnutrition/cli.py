@@ -10,7 +10,6 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, NoReturn
 
 from . import __version__
@@ -19,7 +18,7 @@ from ._converter import converter
 from ._knowledge import knowledge
 from ._parse import find_analyte
 from .errors import RLSNutritionError
-from .labs import NO_DATE, Context, LabResult, parse_when
+from .labs import Context, LabResult, latest
 from .lookup import foods_rich_in, lookup_nutrient, nutrients
 from .model import DIETS
 
@@ -157,13 +156,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         raise _UsageError("--patient chooses whose results to read from --fhir files; give --fhir")
     skipped: list[str] = []
     if args.fhir:
-        from . import fhir
-
-        for path in args.fhir:
-            read = fhir.read(path, patient=args.patient)
-            results.extend(read.results)
-            skipped += [f"{path}: {s}" for s in read.skipped if s.reason_code != "superseded"]
-            skipped += [f"{path}: {note}" for note in read.notes]
+        results, skipped = _read_fhir(args.fhir, args.patient)
     # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean.
     for line in skipped:
         print(f"rlsnutrition: note: {line}", file=sys.stderr)
@@ -178,14 +171,10 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         kidney_disease=args.kidney_disease,
         dialysis=args.dialysis,
     )
-    # Across FHIR files the newest result per analyte counts; labs typed on the command line
-    # win over the same analyte from a file. Keys are analyte ids from here on.
+    # Labs typed on the command line win over the same analyte from a file. Keys are analyte
+    # ids from here on.
     k = knowledge()
-    combined: dict[str, object] = {}
-    for r in results:
-        newest = combined.get(r.analyte)
-        if not isinstance(newest, LabResult) or _instant(r) > _instant(newest):
-            combined[r.analyte] = r
+    combined: dict[str, object] = {r.analyte: r for r in results}
     typed: dict[str, str] = {}
     for key, value in labs:
         analyte = find_analyte(key, k).id
@@ -203,8 +192,27 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         print(result)
 
 
-def _instant(r: LabResult) -> datetime:
-    return parse_when(r.when) or NO_DATE
+def _read_fhir(paths: Sequence[str], patient: str | None) -> tuple[list[LabResult], list[str]]:
+    """The newest result per analyte across FHIR files that are all about one person, by the
+    one newest-result policy (``labs.latest``), and what could not be judged, as lines."""
+    from . import fhir
+
+    reads = [(path, fhir.read(path, patient=patient)) for path in paths]
+    subjects = {read.subject for _, read in reads}
+    if len(reads) > 1 and (len(subjects) > 1 or None in subjects):
+        about = "; ".join(f"{path}: {read.subject or 'no subject named'}" for path, read in reads)
+        raise fhir.FhirError(
+            f"the FHIR files are not all about one subject ({about}); one person's labs are "
+            "never mixed with another's: give the files of one person (--patient chooses "
+            "within each file)"
+        )
+    skipped: list[str] = []
+    for path, read in reads:
+        skipped += [f"{path}: {s}" for s in read.skipped if s.reason_code != "superseded"]
+        skipped += [f"{path}: {note}" for note in read.notes]
+    chosen = latest(r for _, read in reads for r in read.results)
+    skipped += [f"{', '.join(paths)}: {conflict}" for conflict in chosen.conflicts]
+    return list(chosen.results), skipped
 
 
 _COMMANDS = {

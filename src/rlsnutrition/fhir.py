@@ -17,29 +17,30 @@ Examples:
 What must not be judged is skipped, each with its reason, never guessed: results that are not
 final (``registered``, ``preliminary``, ``cancelled``, ``entered-in-error``), results with a
 ``dataAbsentReason``, codes the registry does not know, units the analyte does not accept, and
-values that cannot be read. One person's labs are never mixed with another's: a source with
-results for several subjects needs ``patient=``.
+values that cannot be read. One person's labs are never mixed with another's: subjects are told
+apart the way FHIR resolves references (see ``_fhir_refs``), a source with results for several
+subjects needs ``patient=``, and what cannot be told apart is refused, never merged. Only
+regular files up to :data:`MAX_BYTES` are read (``max_bytes=`` raises it), as strict UTF-8 JSON
+with each key once per object; anything else is a :class:`FhirError`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
+from ._fhir_refs import Index, d, lst, s
+from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
-from ._parse import find_analyte, measure, parse_number
-from .errors import InvalidLabValueError, RLSNutritionError, UnknownAnalyteError, UnknownUnitError
+from ._parse import measure, parse_number
+from .errors import InvalidLabValueError, UnknownUnitError
 from .errors import show as _show
-from .labs import NO_DATE, Censor, LabResult
-from .labs import parse_when as parse_date
+from .labs import Censor, LabResult, newest, parse_when
 from .model import Analyte
 
-__all__ = ["FhirError", "FhirLabs", "Skipped", "read"]
+__all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Skipped", "read"]
 
 LOINC = "http://loinc.org"
 # LOINC's OID, which documents converted from C-CDA use as the coding system.
@@ -48,12 +49,7 @@ UCUM = "http://unitsofmeasure.org"
 JUDGED = frozenset({"final", "amended", "corrected", "appended"})
 _CENSORS: dict[str, Censor] = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _READABLE = ("Observation", "Bundle", "DiagnosticReport")
-
-
-class FhirError(RLSNutritionError, ValueError):
-    """A FHIR source cannot be read as a whole: not JSON, not a FHIR Observation, Bundle or
-    DiagnosticReport, results for several subjects without ``patient=``, or an unknown patient.
-    """
+_MAX_NESTING = 64  # Bundles in Bundles: no real source nests more than a few deep
 
 
 @attrs.frozen
@@ -61,9 +57,12 @@ class Skipped:
     """A result that was not judged, and why. ``reason_code`` is stable for apps to key on:
     ``status-not-final``, ``data-absent``, ``unknown-code``, ``unit-not-accepted``,
     ``invalid-value``, ``no-value``, ``unresolved-reference``, ``no-subject`` (a result about no
-    one, in a source about someone), ``conflicting`` (different results for one analyte at the
-    same newest time: neither is judged) or ``superseded`` (an older result for an analyte with
-    a newer one).
+    one, in a source about someone), ``ambiguous-context`` (listed by reports or panels that
+    disagree on whom or when it is about, or about another person than the report listing it:
+    it is attributed to no one), ``conflicting`` (different results for one analyte at the same
+    newest time: neither is judged), ``superseded`` (an older result for an analyte with a
+    newer one) or ``retracted`` (a version of a record whose newest version is
+    ``entered-in-error``).
     """
 
     resource: str
@@ -80,7 +79,8 @@ class Skipped:
 class FhirLabs:
     """The lab results read from a FHIR source: the newest per analyte, and what was skipped.
 
-    ``assess`` takes a FhirLabs directly: ``rn.assess(fhir.read(path))``.
+    ``subject`` is whom they are about, as the source names that person (a full URL when the
+    source gives the server); ``assess`` takes a FhirLabs directly: ``rn.assess(fhir.read(path))``.
     """
 
     results: tuple[LabResult, ...]
@@ -95,92 +95,48 @@ class FhirLabs:
         )
 
 
-def read(source: object, *, patient: str | None = None) -> FhirLabs:
+def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYTES) -> FhirLabs:
     """Read lab results from a FHIR Observation, Bundle or DiagnosticReport.
 
     Args:
-        source: a parsed JSON dict, a JSON string, or a path (str or os.PathLike) to a file.
-        patient: which subject to read, as a reference such as ``"Patient/2"``; needed when the
-            source holds results for more than one subject.
+        source: a parsed JSON dict, JSON text (str, or bytes in UTF-8), or a path (str or
+            os.PathLike) to a regular file.
+        patient: which subject to read, as a reference such as ``"Patient/2"`` (every server's
+            Patient 2: refused when that is more than one person), a full URL, or
+            ``"system|value"`` for a subject given by identifier; needed when the source holds
+            results for more than one subject.
+        max_bytes: the largest file read (default :data:`MAX_BYTES`).
 
     Raises:
-        FhirError: the source is not readable FHIR JSON of those types, it holds results for
-            several subjects and ``patient`` was not given, or ``patient`` is not among them.
+        FhirError: the source is not a regular file of at most ``max_bytes``, not UTF-8 JSON
+            with each key once, not FHIR of those types; it holds results for several subjects
+            and ``patient`` was not given; or ``patient`` names none, or several, of them.
         TypeError: ``source`` is of a type that cannot hold FHIR (an int, say).
     """
-    doc, name = _load(source)
+    if patient is not None and not isinstance(patient, str):
+        raise TypeError(
+            f"patient must be a reference string such as 'Patient/2', not {_show(patient)}"
+        )
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
+        raise TypeError(f"max_bytes must be a whole number of bytes, not {_show(max_bytes)}")
+    doc, name = load(source, max_bytes)
     if not isinstance(doc, dict) or doc.get("resourceType") not in _READABLE:
         kind = doc.get("resourceType") if isinstance(doc, dict) else type(doc).__name__
         raise FhirError(
             f"{name} is not a FHIR Observation, Bundle or DiagnosticReport (found {_show(kind)})"
         )
-    if patient is not None and not isinstance(patient, str):
-        raise TypeError(
-            f"patient must be a reference string such as 'Patient/2', not {_show(patient)}"
-        )
-    try:
-        return _Reader(doc, knowledge()).read(patient)
-    except RecursionError:  # resources nested thousands deep: no real source does this
-        raise FhirError(f"{name} is nested too deeply to read") from None
-
-
-_BOM_AND_SPACE = "\ufeff \t\r\n"
-
-
-def _load(source: object) -> tuple[Any, str]:
-    if isinstance(source, Mapping):
-        return dict(source), "the FHIR source"
-    if isinstance(source, bytes):
-        source = source.decode("utf-8", errors="replace")
-    text = source.lstrip(_BOM_AND_SPACE) if isinstance(source, str) else ""
-    if text.startswith(("{", "[")):
-        try:
-            return json.loads(text), "the FHIR JSON text"
-        except (ValueError, RecursionError) as exc:
-            raise FhirError(f"the FHIR JSON text is not valid JSON: {exc}") from None
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FhirError(f"cannot read FHIR file {path}: {exc}") from None
-        try:
-            return json.loads(text), f"FHIR file {path}"
-        except (ValueError, RecursionError) as exc:
-            raise FhirError(f"FHIR file {path} is not valid JSON: {exc}") from None
-    raise TypeError(
-        "fhir.read() takes a dict, a JSON string or a path to a JSON file, "
-        f"not {type(source).__name__}"
-    )
-
-
-def _d(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _l(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _s(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return _Reader(doc, name, knowledge()).read(patient)
 
 
 def _effective(resource: dict[str, Any]) -> str | None:
-    period = _d(resource.get("effectivePeriod"))
+    period = d(resource.get("effectivePeriod"))
     return (
-        _s(resource.get("effectiveDateTime"))
-        or _s(resource.get("effectiveInstant"))
-        or _s(period.get("end"))
-        or _s(period.get("start"))
-        or _s(resource.get("issued"))
+        s(resource.get("effectiveDateTime"))
+        or s(resource.get("effectiveInstant"))
+        or s(period.get("end"))
+        or s(period.get("start"))
+        or s(resource.get("issued"))
     )
-
-
-def _label(resource: dict[str, Any], fallback: str) -> str:
-    rtype, rid = _s(resource.get("resourceType")), _s(resource.get("id"))
-    return f"{rtype}/{rid}" if rtype and rid else fallback
 
 
 @attrs.frozen
@@ -188,90 +144,108 @@ class _Candidate:
     result: LabResult
     subject: str | None
     resource: str
-    when: datetime | None
+    value: float  # in the analyte's default unit: equal values compare equal in any unit
+    unit: str
+
+
+def _loinc_map(k: Knowledge) -> dict[str, Analyte]:
+    cached = _LOINC_CACHE.get(id(k))
+    if cached is None or cached[0] is not k:
+        cached = (k, {code: a for a in k.analytes for code in a.loinc})
+        _LOINC_CACHE.clear()
+        _LOINC_CACHE[id(k)] = cached
+    return cached[1]
+
+
+_LOINC_CACHE: dict[int, tuple[Knowledge, dict[str, Analyte]]] = {}
+
+
+def _members(resource: dict[str, Any]) -> list[Any]:
+    """The members of a panel: R4 ``hasMember``, or STU3 ``related`` of type has-member."""
+    members = list(lst(resource.get("hasMember")))
+    for related in lst(resource.get("related")):
+        related = d(related)
+        if related.get("type") == "has-member":
+            members.append(related.get("target"))
+    return members
+
+
+def _version(resource: dict[str, Any]) -> tuple[int | None, datetime | None]:
+    meta = d(resource.get("meta"))
+    vid = s(meta.get("versionId"))
+    return (
+        int(vid) if vid is not None and vid.isdigit() and len(vid) < 19 else None,
+        parse_when(meta.get("lastUpdated")),
+    )
 
 
 class _Reader:
     """One read of one source: resolves references, judges each Observation once."""
 
-    def __init__(self, doc: dict[str, Any], k: Knowledge) -> None:
+    def __init__(self, doc: dict[str, Any], name: str, k: Knowledge) -> None:
         self.k = k
-        self.by_ref: dict[str, dict[str, Any]] = {}
-        self.container: dict[int, dict[str, Any]] = {}
-        self.resources: list[tuple[dict[str, Any], str]] = []
-        self._flatten(doc, "")
-        self.patients = {
-            url: f"Patient/{res['id']}"
-            for url, res in self.by_ref.items()
-            if res.get("resourceType") == "Patient" and _s(res.get("id"))
-        }
+        self.loinc = _loinc_map(k)
+        self.index = Index()
         self.candidates: list[_Candidate] = []
         self.skipped: list[Skipped] = []
         self.unknown_status = 0
         self.subjects: set[str] = set()
+        self.retired: set[int] = set()
+        self._flatten(doc, name)
+        self._versions()
 
-    def _flatten(self, resource: dict[str, Any], full_url: str) -> None:
-        rtype = resource.get("resourceType")
-        if rtype == "Bundle":
-            for entry in _l(resource.get("entry")):
-                entry = _d(entry)
+    def _flatten(self, doc: dict[str, Any], name: str) -> None:
+        stack: list[tuple[dict[str, Any], str | None, int]] = [(doc, None, 0)]
+        while stack:
+            resource, full_url, depth = stack.pop()
+            if resource.get("resourceType") != "Bundle":
+                self.index.add_entry(resource, full_url)
+                continue
+            if depth >= _MAX_NESTING:
+                raise FhirError(f"{name} is nested too deeply to read (Bundles in Bundles)")
+            entries = [d(entry) for entry in lst(resource.get("entry"))]
+            for entry in reversed(entries):  # popped in the source's order
                 inner = entry.get("resource")
                 if isinstance(inner, dict):
-                    self._flatten(inner, _s(entry.get("fullUrl")) or "")
-            return
-        label = _label(resource, full_url or f"{rtype or 'resource'} #{len(self.resources) + 1}")
-        self.resources.append((resource, label))
-        # Contained resources (a report's results, inline) are read too; "#id" finds them.
-        for inner in _l(resource.get("contained")):
-            if isinstance(inner, dict):
-                self.container[id(inner)] = resource
-                inner_id = _s(inner.get("id")) or "?"
-                self.resources.append((inner, f"{label} contained #{inner_id}"))
-        for key in {full_url, label} - {""}:
-            self.by_ref.setdefault(key, resource)
-            # An absolute URL also answers to its last two segments ("Patient/1").
-            tail = "/".join(key.split("/")[-2:])
-            if key.startswith(("http://", "https://")):
-                self.by_ref.setdefault(tail, resource)
+                    stack.append((inner, s(entry.get("fullUrl")), depth + 1))
 
-    def _resolve(self, ref: str, holder: dict[str, Any]) -> dict[str, Any] | None:
-        """The resource ``ref`` names: ``#id`` among the resources contained in the holder
-        (or in the resource that contains the holder), anything else in the source."""
-        if not ref.startswith("#"):
-            return self.by_ref.get(ref)
-        outer = self.container.get(id(holder), holder)
-        for inner in _l(outer.get("contained")):
-            if isinstance(inner, dict) and _s(inner.get("id")) == ref[1:]:
-                return inner
-        return None
-
-    def subject_of(self, resource: dict[str, Any]) -> str | None:
-        """Who a resource is about, as a key: its reference, else its identifier
-        (``system|value``), else its display text."""
-        subject = _d(resource.get("subject"))
-        ref = _s(subject.get("reference"))
-        if ref is not None:
-            return self.normalize(ref)
-        identifier = _d(subject.get("identifier"))
-        value = _s(identifier.get("value"))
-        if value is not None:
-            return f"{_s(identifier.get('system')) or ''}|{value}"
-        display = _s(subject.get("display"))
-        return None if display is None else f"display:{display}"
-
-    def normalize(self, ref: str) -> str:
-        """A subject reference in one form: a urn:uuid becomes the ``Type/id`` of the resource
-        it names. Absolute URLs stay whole: the same id on two servers is two people."""
-        return self.patients.get(ref, ref)
+    def _versions(self) -> None:
+        """Several versions of one resource (a history Bundle): only the newest is read, so a
+        newest version ``entered-in-error`` retracts the older ones rather than leaving them.
+        Versions that cannot be ordered are read side by side, unless one retracts them all."""
+        for key, versions in self.index.by_key.items():
+            if len(versions) < 2:
+                continue
+            stamps = [_version(v) for v in versions]
+            ids, times = [v[0] for v in stamps], [v[1] for v in stamps]
+            current: dict[str, Any] | None = None
+            if None not in ids and len(set(ids)) == len(ids):
+                current = versions[max(range(len(ids)), key=lambda i: ids[i] or 0)]
+            elif None not in times and len(set(times)) == len(times):
+                current = versions[max(range(len(times)), key=lambda i: times[i] or 0)]
+            elif all(v == versions[0] for v in versions):
+                current = versions[0]
+            if current is None:
+                if not any(v.get("status") == "entered-in-error" for v in versions):
+                    continue
+                current = next(v for v in versions if v.get("status") == "entered-in-error")
+            for v in versions:
+                if v is not current:
+                    self.retired.add(id(v))
+                    if v != current and current.get("status") == "entered-in-error":
+                        self._skip(
+                            key,
+                            None,
+                            "retracted",
+                            f"a version of {key} is entered-in-error: none of its versions is read",
+                        )
+            versions[:] = [current]
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
-        seen: set[int] = set()
-        for resource, label in self.resources:
-            if resource.get("resourceType") == "Observation" and id(resource) not in seen:
-                seen.add(id(resource))
-                when, subject = contexts.get(id(resource), (None, None))
-                self._observation(resource, label, when, subject)
+        for resource in self.index.resources:
+            if resource.get("resourceType") == "Observation" and id(resource) not in self.retired:
+                self._observation(resource, contexts.get(id(resource), []))
         subject = self._choose_subject(patient)
         chosen = [c for c in self.candidates if c.subject == subject]
         for c in self.candidates:
@@ -291,54 +265,72 @@ class _Reader:
             )
         return FhirLabs(tuple(results), tuple(self.skipped), subject, notes)
 
-    def _contexts(self) -> dict[int, tuple[str | None, str | None]]:
-        """The date and subject each Observation inherits from the report or panel holding it."""
-        contexts: dict[int, tuple[str | None, str | None]] = {}
-
-        def visit(holder: dict[str, Any], label: str, key: str, inherited: tuple[Any, Any]) -> None:
-            when = _effective(holder) or inherited[0]
-            subject = self.subject_of(holder) or inherited[1]
-            for ref_obj in _l(holder.get(key)):
-                ref = _s(_d(ref_obj).get("reference"))
-                target = None if ref is None else self._resolve(ref, holder)
-                if target is None:
-                    self.skipped.append(
-                        Skipped(
-                            ref or label,
-                            None,
-                            "unresolved-reference",
-                            f"{label} refers to {_show(ref)}, which the source does not hold",
-                        )
+    def _contexts(self) -> dict[int, list[tuple[str | None, str | None]]]:
+        """The dates and subjects each Observation inherits from the reports and panels that
+        list it (an Observation listed by two that disagree is ambiguous, not first-come)."""
+        contexts: dict[int, list[tuple[str | None, str | None]]] = {}
+        index = self.index
+        work: list[tuple[dict[str, Any], list[Any], tuple[str | None, str | None]]] = []
+        for resource in index.resources:
+            if id(resource) in self.retired:
+                continue
+            rtype = resource.get("resourceType")
+            if rtype == "DiagnosticReport":
+                work.append((resource, lst(resource.get("result")), (None, None)))
+            elif rtype == "Observation" and _members(resource):
+                work.append((resource, _members(resource), (None, None)))
+        while work:
+            holder, refs, inherited = work.pop()
+            ctx = (
+                _effective(holder) or inherited[0],
+                index.subject_of(holder) or inherited[1],
+            )
+            label = index.node(holder).label
+            for ref_obj in refs:
+                ref = s(d(ref_obj).get("reference"))
+                targets = [] if ref is None else index.resolve(ref, holder)
+                if not targets:
+                    self._skip(
+                        ref or label,
+                        None,
+                        "unresolved-reference",
+                        f"{label} refers to {_show(ref)}, which the source does not hold",
                     )
                     continue
-                if id(target) in contexts:
-                    continue
-                contexts[id(target)] = (when, subject)
-                if target.get("resourceType") == "Observation" and target.get("hasMember"):
-                    visit(target, _label(target, ref or label), "hasMember", (when, subject))
-
-        for resource, label in self.resources:
-            if resource.get("resourceType") == "DiagnosticReport":
-                visit(resource, label, "result", (None, None))
-        for resource, label in self.resources:
-            if (
-                resource.get("resourceType") == "Observation"
-                and id(resource) not in contexts
-                and resource.get("hasMember")
-            ):
-                visit(resource, label, "hasMember", (None, None))
+                for target in targets:
+                    held = contexts.setdefault(id(target), [])
+                    # Two different contexts already make it ambiguous: no need for more.
+                    if ctx in held or len(held) >= 2:
+                        continue
+                    held.append(ctx)
+                    if target.get("resourceType") == "Observation" and _members(target):
+                        work.append((target, _members(target), ctx))
         return contexts
 
     def _skip(self, label: str, code: str | None, reason_code: str, reason: str) -> None:
         self.skipped.append(Skipped(label, code, reason_code, reason))
 
     def _observation(
-        self, obs: dict[str, Any], label: str, ctx_when: str | None, ctx_subject: str | None
+        self, obs: dict[str, Any], inherited: list[tuple[str | None, str | None]]
     ) -> None:
-        subject = self.subject_of(obs) or ctx_subject
-        if subject is not None:
-            self.subjects.add(subject)
+        label = self.index.node(obs).label
+        own = self.index.subject_of(obs)
+        subjects = {own} if own is not None else set()
+        subjects |= {subject for _, subject in inherited if subject is not None}
+        self.subjects |= subjects
         code_text = _code_text(obs)
+        whens = {when for when, _ in inherited if when is not None}
+        if len(subjects) > 1 or (_effective(obs) is None and len(whens) > 1):
+            about = sorted(subjects) if len(subjects) > 1 else sorted(whens)
+            self._skip(
+                label,
+                code_text,
+                "ambiguous-context",
+                f"the reports or panels listing it disagree on whom or when it is about "
+                f"({', '.join(about)}); it is attributed to no one",
+            )
+            return
+        subject = next(iter(subjects), None)
         status = obs.get("status")
         if status not in JUDGED and status != "unknown":
             self._skip(
@@ -346,23 +338,23 @@ class _Reader:
             )
             return
         if obs.get("dataAbsentReason") is not None:
-            reason = _s(_d(obs.get("dataAbsentReason")).get("text")) or _code_text(
+            reason = s(d(obs.get("dataAbsentReason")).get("text")) or _code_text(
                 {"code": obs.get("dataAbsentReason")}
             )
             self._skip(label, code_text, "data-absent", f"no value: {reason or 'data absent'}")
             return
-        when = _effective(obs) or ctx_when
+        when = _effective(obs) or next(iter(whens), None)
         parts: list[tuple[dict[str, Any], str]] = []
-        if _has_value(obs) or not _l(obs.get("component")):
+        if _has_value(obs) or not lst(obs.get("component")):
             parts.append((obs, label))
-        for i, component in enumerate(_l(obs.get("component"))):
+        for i, component in enumerate(lst(obs.get("component"))):
             if isinstance(component, dict):
                 parts.append((component, f"{label} component {i + 1}"))
         judged_any = False
         for part, part_label in parts:
             analyte = self._analyte(part)
             if analyte is None:
-                if part is obs and obs.get("hasMember") and not _has_value(obs):
+                if part is obs and _members(obs) and not _has_value(obs):
                     continue  # a panel: its members are read on their own
                 self._skip(
                     part_label,
@@ -371,32 +363,31 @@ class _Reader:
                     "no analyte rlsnutrition judges has this code",
                 )
                 continue
-            result = self._value(part, part_label, analyte, when)
-            if result is not None:
+            candidate = self._value(part, part_label, analyte, when, subject)
+            if candidate is not None:
                 judged_any = True
-                self.candidates.append(
-                    _Candidate(result, subject, part_label, parse_date(result.when))
-                )
+                self.candidates.append(candidate)
         if judged_any and status == "unknown":
             self.unknown_status += 1
 
     def _analyte(self, part: dict[str, Any]) -> Analyte | None:
-        for coding in _l(_d(part.get("code")).get("coding")):
-            coding = _d(coding)
-            system, code = _s(coding.get("system")), _s(coding.get("code"))
-            if code is None or system not in _LOINC_SYSTEMS:
-                continue
-            try:
-                analyte = find_analyte(code, self.k)
-            except UnknownAnalyteError:
-                continue
-            if code in analyte.loinc:
-                return analyte
+        for coding in lst(d(part.get("code")).get("coding")):
+            coding = d(coding)
+            system, code = s(coding.get("system")), s(coding.get("code"))
+            if code is not None and system in _LOINC_SYSTEMS:
+                analyte = self.loinc.get(code)
+                if analyte is not None:
+                    return analyte
         return None
 
     def _value(
-        self, part: dict[str, Any], label: str, analyte: Analyte, when: str | None
-    ) -> LabResult | None:
+        self,
+        part: dict[str, Any],
+        label: str,
+        analyte: Analyte,
+        when: str | None,
+        subject: str | None,
+    ) -> _Candidate | None:
         code = _code_text(part)
         quantity = part.get("valueQuantity")
         comparator: Censor | None = None
@@ -417,8 +408,8 @@ class _Reader:
                     )
                     return None
                 comparator = _CENSORS[raw_cmp]
-            ucum = _s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
-            units = [u for u in (ucum, _s(quantity.get("unit"))) if u]
+            ucum = s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
+            units = [u for u in (ucum, s(quantity.get("unit"))) if u]
             if not units:  # a quantity in no stated unit would be a guess
                 self._skip(label, code, "unit-not-accepted", "the quantity states no unit")
                 return None
@@ -441,36 +432,33 @@ class _Reader:
         last_error = ""
         for unit in units:
             try:
-                measure(analyte, (value, unit), self.k)
+                m = measure(analyte, (value, unit), self.k)
             except UnknownUnitError as exc:
                 last_error = str(exc)
                 continue
             except InvalidLabValueError as exc:
                 self._skip(label, code, "invalid-value", str(exc))
                 return None
-            return LabResult(analyte.id, value, unit, comparator, when)
+            result = LabResult(analyte.id, value, unit, comparator, when)
+            return _Candidate(result, subject, label, m.value, m.unit)
         self._skip(label, code, "unit-not-accepted", last_error)
         return None
 
     def _choose_subject(self, patient: str | None) -> str | None:
         subjects = sorted(self.subjects)
         if patient is not None:
-            wanted = self.normalize(patient)
-            # "Patient/1" also names an absolute ".../Patient/1", when only one server has it.
-            if wanted not in self.subjects:
-                near = [s for s in subjects if s.endswith("/" + wanted)]
-                if len(near) > 1:
-                    raise FhirError(
-                        f"{_show(patient)} matches {len(near)} subjects ({', '.join(near)}); "
-                        "pass the one meant in full"
-                    )
-                wanted = near[0] if near else wanted
-            if wanted not in self.subjects:
+            matches = self.index.match(patient, self.subjects)
+            if len(matches) > 1:
+                raise FhirError(
+                    f"{_show(patient)} matches {len(matches)} subjects ({', '.join(matches)}), "
+                    "who may be different people; pass the one meant in full"
+                )
+            if not matches:
                 found = ", ".join(subjects) or "none"
                 raise FhirError(
                     f"no results for {_show(patient)} in the source; subjects found: {found}"
                 )
-            return wanted
+            return matches[0]
         if len(subjects) > 1:
             raise FhirError(
                 f"the source holds results for {len(subjects)} subjects ({', '.join(subjects)}); "
@@ -480,47 +468,37 @@ class _Reader:
         return subjects[0] if subjects else None
 
     def _newest(self, chosen: list[_Candidate]) -> list[LabResult]:
-        """The newest result per analyte; dated beats undated. Two different results at the
-        newest instant (or both undated) cannot be told apart: both are skipped as
-        ``conflicting``, and so is the analyte, rather than one kept by guess."""
-
-        def when(c: _Candidate) -> tuple[bool, datetime]:
-            return (c.when is not None, c.when or NO_DATE)
-
-        by_analyte: dict[str, list[_Candidate]] = {}
-        for c in chosen:
-            by_analyte.setdefault(c.result.analyte, []).append(c)
-        kept: list[LabResult] = []
-        for analyte, group in by_analyte.items():
-            newest = max(when(c) for c in group)
-            top = [c for c in group if when(c) == newest]
-            shown = {(c.result.value, c.result.comparator, c.result.unit) for c in top}
-            keep = None if len(shown) > 1 else max(top, key=lambda c: c.resource)
-            values = " and ".join(
-                f"{cmp or ''}{v:g} {u or ''}".strip()
-                for v, cmp, u in sorted(shown, key=lambda s: (s[0], s[1] or "", s[2] or ""))
-            )
-            for c in group:
-                if keep is None and c in top:
-                    self._skip(
-                        c.resource,
-                        analyte,
-                        "conflicting",
-                        f"{analyte} has different results ({values}) at the same "
-                        f"{'time' if newest[0] else 'no date'}; neither is judged",
-                    )
-                elif c is not keep:
-                    self._skip(
-                        c.resource,
-                        analyte,
-                        "superseded",
-                        f"a newer {analyte} result ({top[0].result.when or 'undated'}) "
-                        + ("was kept" if keep is not None else "was found, and conflicts"),
-                    )
-            if keep is not None:
-                kept.append(keep.result)
+        """The newest result per analyte, by the library's one policy
+        (:func:`rlsnutrition.labs.newest`): what it sets aside is skipped with the reason."""
+        picked = newest(
+            chosen,
+            analyte=lambda c: c.result.analyte,
+            when=lambda c: c.result.when,
+            same=lambda c: (c.value, c.result.comparator),
+            text=lambda c: (
+                f"{c.result.comparator or ''}{c.result.value:g} {c.result.unit or ''}".strip()
+            ),
+            order=lambda c: c.resource,
+        )
+        for conflict in picked.conflicts:
+            reason = str(conflict)  # one string, shared by every result it names
+            for c in conflict.results:
+                self._skip(c.resource, conflict.analyte, "conflicting", reason)
+        kept = {c.result.analyte: c for c in picked.results}
+        tops: dict[str, str] = {}
+        for c in picked.superseded:
+            analyte = c.result.analyte
+            why = tops.get(analyte)
+            if why is None:
+                top = kept.get(analyte)
+                why = tops[analyte] = (
+                    f"a newer {analyte} result ({top.result.when or 'undated'}) was kept"
+                    if top is not None
+                    else f"newer {analyte} results were found, and conflict"
+                )
+            self._skip(c.resource, analyte, "superseded", why)
         order = {a.id: i for i, a in enumerate(self.k.analytes)}
-        return sorted(kept, key=lambda r: order[r.analyte])
+        return sorted((c.result for c in kept.values()), key=lambda r: order[r.analyte])
 
 
 def _has_value(part: dict[str, Any]) -> bool:
@@ -528,9 +506,9 @@ def _has_value(part: dict[str, Any]) -> bool:
 
 
 def _code_text(part: dict[str, Any]) -> str | None:
-    code = _d(part.get("code"))
-    for coding in _l(code.get("coding")):
-        c = _s(_d(coding).get("code"))
+    code = d(part.get("code"))
+    for coding in lst(code.get("coding")):
+        c = s(d(coding).get("code"))
         if c:
             return c
-    return _s(code.get("text"))
+    return s(code.get("text"))

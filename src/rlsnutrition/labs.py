@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import attrs
 
 from .errors import InvalidArgumentError, show
 
-__all__ = ["Context", "LabResult"]
+__all__ = ["Conflict", "Context", "LabResult", "Latest", "latest"]
 
 Censor = Literal["<", "<=", ">", ">="]
 
@@ -79,36 +80,184 @@ class Context:
 
 
 _DATE = re.compile(
-    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?)?)?\Z"
 )
 
 
 NO_DATE = datetime(1, 1, 1, tzinfo=timezone.utc)  # older than any date parse_when gives
+_LEAP = timedelta(microseconds=999_999)
 
 
 def parse_when(text: object) -> datetime | None:
     """An ISO 8601 / FHIR date, partial date or date-time (a LabResult's ``when``) as an aware
     datetime, UTC when no zone is given; None for anything else.
+
+    A leap second (``23:59:60``, which FHIR allows) is the instant just before the next
+    minute: later than ``23:59:59``, earlier than ``00:00:00`` of the next day.
     """
     m = _DATE.match(text.strip()) if isinstance(text, str) else None
     if m is None:
         return None
-    year, month, day, hour, minute, second, zone = m.groups()
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
     try:
         tz = timezone.utc
         if zone and zone != "Z":
             sign = 1 if zone[0] == "+" else -1
             hours, minutes = int(zone[1:3]), int(zone[-2:])
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        leap = second == "60"
         return datetime(
             int(year),
             int(month or 1),
             int(day or 1),
             int(hour or 0),
             int(minute or 0),
-            int(second or 0),
+            59 if leap else int(second or 0),
+            0 if leap else int((fraction or "0")[:6].ljust(6, "0")),
             tzinfo=tz,
-        )
-    except ValueError:
+        ) + (_LEAP if leap else timedelta(0))
+    except (ValueError, OverflowError):
         return None
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Conflict(Generic[T]):
+    """Different results for one analyte at its newest instant: none of them can be preferred,
+    so none is judged. ``when`` is that instant as one of the results gave it (None: undated).
+    """
+
+    analyte: str
+    when: str | None
+    results: tuple[T, ...]
+    values: tuple[str, ...]  # the distinct values, as text, at most a few
+
+    @property
+    def at(self) -> str:
+        """When the results disagree, in words."""
+        return f"at the same time ({self.when})" if self.when else "with no date to tell them apart"
+
+    def __str__(self) -> str:
+        values = " and ".join(self.values)
+        return f"{self.analyte} has different results ({values}) {self.at}; neither is judged"
+
+
+@attrs.frozen
+class Latest(Generic[T]):
+    """What :func:`latest` chose: ``results``, the newest result per analyte (in the order the
+    analytes first appear); ``superseded``, the older ones; ``conflicts``, the analytes whose
+    newest results disagree (none of those is in ``results``)."""
+
+    results: tuple[T, ...]
+    superseded: tuple[T, ...]
+    conflicts: tuple[Conflict[T], ...]
+
+
+_SHOWN = 3  # a conflict names at most this many distinct values
+
+
+def newest(
+    items: Iterable[T],
+    *,
+    analyte: Callable[[T], str],
+    when: Callable[[T], str | None],
+    same: Callable[[T], Hashable],
+    text: Callable[[T], str],
+    order: Callable[[T], str],
+) -> Latest[T]:
+    """The one newest-result policy, for any kind of result (the library's single copy).
+
+    Per analyte, the result at the latest instant wins (dates compared as instants, time
+    zones honoured; an undated or unreadable ``when`` is older than any date). Several at that
+    instant that are ``same`` are one result (the least by ``order`` is kept, so the input's
+    order never matters); different ones are a :class:`Conflict` and none is kept. Linear in
+    time and memory.
+    """
+    top: dict[str, tuple[datetime, list[T]]] = {}
+    superseded: list[T] = []
+    for item in items:
+        key = analyte(item)
+        instant = parse_when(when(item)) or NO_DATE
+        held = top.get(key)
+        if held is None or instant > held[0]:
+            if held is not None:
+                superseded.extend(held[1])
+            top[key] = (instant, [item])
+        elif instant == held[0]:
+            held[1].append(item)
+        else:
+            superseded.append(item)
+    kept: list[T] = []
+    conflicts: list[Conflict[T]] = []
+    for key, (instant, group) in top.items():
+        distinct: dict[Hashable, T] = {}
+        for item in group:
+            distinct.setdefault(same(item), item)
+        if len(distinct) == 1:
+            best = min(group, key=order)
+            kept.append(best)
+            superseded.extend(item for item in group if item is not best)
+            continue
+        values = sorted({text(item) for item in distinct.values()})
+        shown = tuple(values[:_SHOWN])
+        if len(values) > _SHOWN:
+            shown += (f"{len(values) - _SHOWN} more",)
+        at = None if instant == NO_DATE else when(group[0])
+        conflicts.append(Conflict(key, at, tuple(group), shown))
+    return Latest(tuple(kept), tuple(superseded), tuple(conflicts))
+
+
+def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
+    """The newest result per analyte, and what counts as a conflict: the one policy that
+    ``assess``, :func:`rlsnutrition.fhir.read` and the command line all use.
+
+    Analytes are grouped by id (an alias or LOINC code names its analyte). Results at the same
+    newest instant with the same value (compared in the analyte's default unit) are one; with
+    different values they are a conflict and neither is kept.
+
+    Examples:
+        >>> from rlsnutrition.labs import latest
+        >>> got = latest([
+        ...     LabResult("ferritin", 20, "ng/mL", when="2024-01-05"),
+        ...     LabResult("ferritin", 150, "ng/mL", when="2024-03-01T09:00:00Z"),
+        ...     LabResult("tsat", 18, when="2024-03-01"),
+        ...     LabResult("tsat", 40, when="2024-03-01"),
+        ... ])
+        >>> [(r.analyte, r.value) for r in got.results]
+        [('ferritin', 150)]
+        >>> print(got.conflicts[0])
+        tsat has different results (18 % and 40 %) at the same time (2024-03-01); neither is judged
+
+    Raises:
+        UnknownAnalyteError, UnknownUnitError, InvalidLabValueError: a result that ``assess``
+            would refuse.
+    """
+    from ._knowledge import knowledge
+    from ._parse import find_analyte, measure
+
+    k = knowledge()
+    measured = []
+    for r in results:
+        if not isinstance(r, LabResult):
+            raise TypeError(f"latest() takes LabResults, not {type(r).__name__}")
+        a = find_analyte(r.analyte, k)
+        measured.append((a.id, r, measure(a, r, k)))
+    chosen = newest(
+        measured,
+        analyte=lambda m: m[0],
+        when=lambda m: m[1].when,
+        same=lambda m: (m[2].value, m[2].comparator),
+        text=lambda m: f"{m[2].comparator or ''}{m[2].value:g} {m[2].unit}",
+        order=lambda m: repr(m[1]),
+    )
+    return Latest(
+        tuple(m[1] for m in chosen.results),
+        tuple(m[1] for m in chosen.superseded),
+        tuple(
+            Conflict(c.analyte, c.when, tuple(m[1] for m in c.results), c.values)
+            for c in chosen.conflicts
+        ),
+    )

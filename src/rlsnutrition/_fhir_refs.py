@@ -1,0 +1,206 @@
+"""Who and what a FHIR source's references name, resolved as the FHIR specification resolves
+references in Bundles (https://hl7.org/fhir/R4/bundle.html#references).
+
+- An absolute reference (``http://a.org/fhir/Patient/1``, ``urn:uuid:...``) names the entry
+  with that ``fullUrl``.
+- A relative reference (``Patient/1``) is read against the server base of the ``fullUrl`` of
+  the entry that holds it: ``Patient/1`` in an entry of ``http://a.org/fhir`` is
+  ``http://a.org/fhir/Patient/1``, in an entry of ``http://b.org/fhir`` another person. In an
+  entry with no server base (no ``fullUrl``, a relative one, or a URN) it stays ``Patient/1``.
+- ``#p`` names a resource contained in the same resource, and nothing outside it: two
+  containers' ``#p`` are two resources.
+- A version (``Patient/1/_history/2``) names the resource itself.
+
+A subject given only by display text, or by an identifier with no system, names no one that
+can be told apart from anyone else: each such subject stands alone, never merged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}\Z")
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
+
+
+def d(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def lst(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def s(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def split(ref: str) -> tuple[str | None, str, str] | None:
+    """``(base, type, id)`` of a RESTful reference or URL, without its version: base is None
+    for a relative one. None for anything else (a URN, an opaque URL)."""
+    parts = ref.split("/")
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    if len(parts) < 2 or not _TYPE.match(parts[-2]) or not _ID.match(parts[-1]):
+        return None
+    base = "/".join(parts[:-2])
+    if "://" in base:
+        return base, parts[-2], parts[-1]
+    if base in ("", "."):
+        return None, parts[-2], parts[-1]
+    return None  # a path that is neither relative Type/id nor an absolute URL
+
+
+def is_absolute(ref: str) -> bool:
+    return ref.startswith("urn:") or "://" in ref
+
+
+class Node:
+    """Where one resource sits in the source: its identity, the server base of its entry (for
+    relative references), the resource containing it, and a label for messages."""
+
+    __slots__ = ("base", "container", "key", "label", "scope")
+
+    def __init__(
+        self,
+        key: str | None,
+        base: str | None,
+        container: dict[str, Any] | None,
+        label: str,
+        scope: str,
+    ) -> None:
+        self.key = key  # how references name it; None when nothing can
+        self.base = base  # server base for relative references; None: none
+        self.container = container
+        self.label = label
+        self.scope = scope  # unique to this resource object: contained ids live under it
+
+
+class Index:
+    """Every resource of a source, found by what references name it."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[int, Node] = {}
+        self.by_key: dict[str, list[dict[str, Any]]] = {}
+        self.resources: list[dict[str, Any]] = []
+        self.meta: dict[str, tuple[str, str]] = {}  # subject key -> (type, id) it names
+
+    def add_entry(self, resource: dict[str, Any], full_url: str | None) -> None:
+        rtype, rid = s(resource.get("resourceType")), s(resource.get("id"))
+        key: str | None = None
+        base: str | None = None
+        parsed = None if full_url is None else split(full_url)
+        if full_url is not None and is_absolute(full_url):
+            if parsed is not None and parsed[0] is not None:
+                base, key = parsed[0], f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
+                self.meta[key] = (parsed[1], parsed[2])
+            else:
+                key = full_url  # a URN: names this entry, gives no base for relative ones
+                if rtype and rid:
+                    self.meta[key] = (rtype, rid)
+        else:
+            base = ""  # no server known: relative references stay relative
+            if parsed is not None:
+                key = f"{parsed[1]}/{parsed[2]}"
+            elif rtype and rid and _TYPE.match(rtype) and _ID.match(rid):
+                key = f"{rtype}/{rid}"
+            if key is not None:
+                rtype_, rid_ = key.split("/")
+                self.meta[key] = (rtype_, rid_)
+        n = len(self.resources) + 1
+        label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
+        scope = f"{label} (entry {n})"
+        self._add(resource, key, base, None, label, scope)
+        for i, inner in enumerate(lst(resource.get("contained"))):
+            if isinstance(inner, dict):
+                inner_id = s(inner.get("id")) or "?"
+                inner_label = f"{label} contained #{inner_id}"
+                self._add(inner, None, base, resource, inner_label, f"{scope} contained {i + 1}")
+
+    def _add(
+        self,
+        resource: dict[str, Any],
+        key: str | None,
+        base: str | None,
+        container: dict[str, Any] | None,
+        label: str,
+        scope: str,
+    ) -> None:
+        self.nodes[id(resource)] = Node(key, base, container, label, scope)
+        self.resources.append(resource)
+        if key is not None:
+            self.by_key.setdefault(key, []).append(resource)
+
+    def node(self, resource: dict[str, Any]) -> Node:
+        return self.nodes[id(resource)]
+
+    def key_of(self, ref: str, holder: dict[str, Any]) -> str:
+        """The key of what ``ref``, written in ``holder``, names (whether or not the source
+        holds it)."""
+        node = self.node(holder)
+        if ref.startswith("#"):
+            outer = node.container if node.container is not None else holder
+            return f"{self.node(outer).scope}{ref}"
+        if is_absolute(ref):
+            parsed = split(ref)
+            if parsed is not None and parsed[0] is not None:
+                return f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
+            return ref
+        parsed = split(ref)
+        if parsed is None:
+            return ref
+        relative = f"{parsed[1]}/{parsed[2]}"
+        return f"{node.base}/{relative}" if node.base else relative
+
+    def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
+        """The resources ``ref`` names (more than one: versions of one resource)."""
+        if ref.startswith("#"):
+            node = self.node(holder)
+            outer = node.container if node.container is not None else holder
+            return [
+                inner
+                for inner in lst(outer.get("contained"))
+                if isinstance(inner, dict) and s(inner.get("id")) == ref[1:]
+            ]
+        return self.by_key.get(self.key_of(ref, holder), [])
+
+    def subject_of(self, resource: dict[str, Any], field: str = "subject") -> str | None:
+        """Who ``resource`` is about, as a key that two resources share only when FHIR says they
+        name the same one; None when it names no one."""
+        subject = d(resource.get(field))
+        ref = s(subject.get("reference"))
+        if ref is not None:
+            key = self.key_of(ref, resource)
+            if key not in self.meta and not ref.startswith("#"):
+                parsed = split(ref)
+                targets = self.by_key.get(key, [])
+                if parsed is not None:
+                    self.meta[key] = (parsed[1], parsed[2])
+                elif targets:
+                    t, i = s(targets[0].get("resourceType")), s(targets[0].get("id"))
+                    if t and i:
+                        self.meta[key] = (t, i)
+            return key
+        identifier = d(subject.get("identifier"))
+        value, system = s(identifier.get("value")), s(identifier.get("system"))
+        if value is not None and system is not None:
+            return f"{system}|{value}"
+        text = s(subject.get("display")) or value
+        if text is None:
+            return None
+        return f"{text!r}, named only by text in {self.node(resource).scope}"
+
+    def match(self, patient: str, subjects: set[str]) -> list[str]:
+        """The subjects ``patient`` (a reference, or ``system|value``) names exactly: an
+        absolute reference itself; ``Patient/1`` the subjects that are Patient 1 on whichever
+        server. Never a subject whose text merely ends in it."""
+        if patient in subjects:
+            return [patient]
+        parsed = split(patient)
+        if parsed is None:
+            return []
+        if parsed[0] is not None:
+            wanted = f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
+            return [wanted] if wanted in subjects else []
+        return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))

@@ -1,0 +1,116 @@
+"""Turning what ``fhir.read`` is given into parsed JSON, safely: only regular files, up to a
+size limit, strict UTF-8, and no JSON object with a key twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import RLSNutritionError
+
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest FHIR file ``fhir.read`` reads unless told otherwise (``max_bytes=``): 64 MiB,
+several times a whole synthetic patient history, far below what would exhaust memory."""
+
+_BOM_AND_SPACE = "\ufeff \t\r\n"
+
+
+class FhirError(RLSNutritionError, ValueError):
+    """A FHIR source cannot be read safely as a whole: not a regular file, too large, not UTF-8
+    JSON, a key twice in one object, not a FHIR Observation, Bundle or DiagnosticReport,
+    results for several subjects without ``patient=``, or a subject that is not there.
+    """
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def parse_json(text: str, name: str) -> Any:
+    """JSON text as Python objects; a key given twice in one object is refused, not last-wins
+    (two values for one field cannot be told apart)."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        shown = exc.key if len(exc.key) <= 40 else exc.key[:40] + "..."
+        raise FhirError(
+            f"{name} has the key {shown!r} twice in one object; FHIR JSON gives each key once"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise FhirError(f"{name} is not valid JSON: {exc}") from None
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FhirError(
+            f"{name} is not UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
+            "FHIR JSON is UTF-8"
+        ) from None
+
+
+def read_file(path: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``. FIFOs, devices, directories and
+    sockets are refused without reading (or waiting on) them."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise FhirError(f"cannot read FHIR file {path!r}: {reason}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FhirError(
+                f"cannot read FHIR file {path!r}: not a regular file (a FIFO, device, socket or "
+                "directory is never read)"
+            )
+        if info.st_size > max_bytes:
+            raise FhirError(_too_large(path, max_bytes))
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew while it was read
+        raise FhirError(_too_large(path, max_bytes))
+    return data
+
+
+def _too_large(path: str, max_bytes: int) -> str:
+    return (
+        f"FHIR file {path!r} is larger than {max_bytes} bytes; pass max_bytes= to read larger files"
+    )
+
+
+def load(source: object, max_bytes: int) -> tuple[Any, str]:
+    """The parsed JSON of a dict, JSON text (str or UTF-8 bytes) or a path, and a name for it."""
+    if isinstance(source, Mapping):
+        return dict(source), "the FHIR source"
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return parse_json(_decode(bytes(source), "the FHIR bytes"), "the FHIR bytes"), (
+            "the FHIR bytes"
+        )
+    if isinstance(source, str) and source.lstrip(_BOM_AND_SPACE).startswith(("{", "[")):
+        return parse_json(source.lstrip(_BOM_AND_SPACE), "the FHIR JSON text"), "the FHIR JSON text"
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        name = f"FHIR file {path}"
+        return parse_json(_decode(read_file(path, max_bytes), name), name), name
+    raise TypeError(
+        "fhir.read() takes a dict, JSON text (str or bytes) or a path to a JSON file, "
+        f"not {type(source).__name__}"
+    )
