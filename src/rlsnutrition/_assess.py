@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal, overload
 
 from ._knowledge import knowledge
 from ._parse import read_labs
 from ._rules import judge_panel, missing_tests, rules_for, warnings
 from .assessment import Assessment
-from .errors import InvalidArgumentError, RLSNutritionError
+from .errors import InvalidArgumentError, RLSNutritionError, show
 from .labs import Context
 
 __all__ = ["assess", "assess_many"]
@@ -53,14 +55,52 @@ def assess(labs: object, *, context: Context | None = None) -> Assessment:
     )
 
 
+@overload
 def assess_many(
-    panels: Iterable[object], *, context: Context | None = None
-) -> Iterator[Assessment]:
-    """``assess`` each panel in turn, lazily; equal to ``(assess(p, context=context) ...)``.
+    panels: Iterable[object],
+    *,
+    context: Context | None = None,
+    errors: Literal["raise"] = "raise",
+) -> Iterator[Assessment]: ...
 
-    An error in one panel stops the iteration, as it would in that generator expression; on
-    Python 3.11 and later its traceback carries a note saying which panel (counting from 0).
+
+@overload
+def assess_many(
+    panels: Iterable[object],
+    *,
+    context: Context | None = None,
+    errors: Literal["return"],
+) -> Iterator[Assessment | RLSNutritionError]: ...
+
+
+def assess_many(
+    panels: Iterable[object],
+    *,
+    context: Context | None = None,
+    errors: Literal["raise", "return"] = "raise",
+) -> Iterator[Assessment] | Iterator[Assessment | RLSNutritionError]:
+    """``assess`` each panel in turn, lazily: one Assessment per panel, in order.
+
+    A panel is anything :func:`assess` takes, or a ``(labs, Context)`` pair whose context
+    wins over ``context``. With ``errors="raise"`` (the default) a panel that fails stops the
+    iteration with its error; with ``errors="return"`` its :class:`RLSNutritionError` is
+    yielded in its place and the batch goes on. Either way the error's ``panel_index``
+    attribute says which panel it was (counting from 0), on every Python; on 3.11 and later
+    its traceback carries a note saying so too.
+
+    Examples:
+        >>> panels = [{"ferritin": 45}, ({"ferritin": 45}, Context(dialysis=True)), {"x": 1}]
+        >>> [type(r).__name__ for r in assess_many(panels, errors="return")]
+        ['Assessment', 'Assessment', 'UnknownAnalyteError']
+
+    Raises:
+        InvalidArgumentError: ``errors`` is neither "raise" nor "return", or ``panels`` is a
+            single panel (a mapping) or a string.
+        TypeError: a panel is of a type ``assess`` does not take (with its ``panel_index``,
+            whatever ``errors`` says: that is a bug in the caller, not bad data).
     """
+    if errors not in ("raise", "return"):
+        raise InvalidArgumentError(f"errors must be 'raise' or 'return', not {show(errors)}")
     if isinstance(panels, (str, bytes, Mapping)):
         what = (
             "a single panel (a mapping): use assess()"
@@ -68,11 +108,26 @@ def assess_many(
             else "a string"
         )
         raise InvalidArgumentError(f"assess_many() takes an iterable of panels, not {what}")
+    if context is not None and not isinstance(context, Context):
+        raise TypeError(f"context must be a rlsnutrition.Context, not {type(context).__name__}")
+    return _each(iter(panels), context, errors == "return")
+
+
+def _each(
+    panels: Iterator[object], context: Context | None, keep_going: bool
+) -> Iterator[Assessment | RLSNutritionError]:
     for i, panel in enumerate(panels):
         try:
-            result = assess(panel, context=context)
+            if type(panel) is tuple and len(panel) == 2 and isinstance(panel[1], Context):
+                result = assess(panel[0], context=panel[1])
+            else:
+                result = assess(panel, context=context)
         except (RLSNutritionError, TypeError) as exc:
-            if hasattr(exc, "add_note"):  # Python 3.11+
+            exc.panel_index = i  # type: ignore[union-attr]  # TypeError has no such slot
+            if sys.version_info >= (3, 11):
                 exc.add_note(f"in panel {i} given to assess_many()")
+            if keep_going and isinstance(exc, RLSNutritionError):
+                yield exc
+                continue
             raise
         yield result

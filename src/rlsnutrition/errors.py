@@ -24,7 +24,13 @@ __all__ = [
 
 
 class RLSNutritionError(Exception):
-    """Base class of every error rlsnutrition raises on purpose."""
+    """Base class of every error rlsnutrition raises on purpose.
+
+    ``panel_index`` is the panel it came from when raised (or returned) by ``assess_many``
+    (counting from 0), else None.
+    """
+
+    panel_index: int | None = None
 
 
 class UnknownNutrientError(RLSNutritionError, LookupError):
@@ -42,8 +48,11 @@ class UnknownNutrientError(RLSNutritionError, LookupError):
             "vitamin_b6, vitamin_d, folate (or any of their aliases and forms)."
         )
 
-    def __reduce__(self) -> tuple[type[UnknownNutrientError], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.name, self.suggestions))
+    def __reduce__(
+        self,
+    ) -> tuple[type[UnknownNutrientError], tuple[str, tuple[str, ...]], dict[str, object]]:
+        # The state keeps what was set on the error later (panel_index, notes) across pickling.
+        return (type(self), (self.name, self.suggestions), self.__dict__)
 
 
 class UnknownAnalyteError(RLSNutritionError, LookupError):
@@ -62,8 +71,11 @@ class UnknownAnalyteError(RLSNutritionError, LookupError):
             "folate, rbc_folate, magnesium, plp, egfr), one of their aliases, or a LOINC code."
         )
 
-    def __reduce__(self) -> tuple[type[UnknownAnalyteError], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.key, self.suggestions))
+    def __reduce__(
+        self,
+    ) -> tuple[type[UnknownAnalyteError], tuple[str, tuple[str, ...]], dict[str, object]]:
+        # The state keeps what was set on the error later (panel_index, notes) across pickling.
+        return (type(self), (self.key, self.suggestions), self.__dict__)
 
 
 class UnknownUnitError(RLSNutritionError, ValueError):
