@@ -50,9 +50,13 @@ _LAZY = {
 }
 
 
+# Public submodules, imported on first attribute access (rlsnutrition.frame needs pandas).
+_SUBMODULES = {"fhir", "cds"}
+
+
 def __getattr__(name: str) -> Any:
-    if name == "fhir":  # the submodule, on first use: rn.fhir.read(...)
-        return importlib.import_module(".fhir", __name__)
+    if name in _SUBMODULES:  # on first use: rn.fhir.read(...), rn.cds.cards(...)
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'rlsnutrition' has no attribute {name!r}")
@@ -62,7 +66,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | {"fhir"})
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
 __all__ = [
