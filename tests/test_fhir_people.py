@@ -270,7 +270,7 @@ def test_stu3_related_has_member_is_followed_like_has_member() -> None:
     panel["related"][0]["type"] = "derived-from"
     labs = fhir.read(bundle((None, panel), (None, ferritin(None, id="f"))))
     assert labs.results == ()
-    assert [x.reason_code for x in labs.skipped if x.code == "ferritin"] == ["no-subject"]
+    assert [x.reason_code for x in labs.skipped if x.code == FERRITIN] == ["no-subject"]
 
 
 # --- the property: for any two subjects named any way FHIR can, results never cross ---------

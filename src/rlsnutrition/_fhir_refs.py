@@ -39,16 +39,17 @@ def s(value: object) -> str | None:
 def split(ref: str) -> tuple[str | None, str, str] | None:
     """``(base, type, id)`` of a RESTful reference or URL, without its version: base is None
     for a relative one. None for anything else (a URN, an opaque URL)."""
-    parts = ref.split("/")
-    if len(parts) >= 4 and parts[-2] == "_history":
-        parts = parts[:-2]
-    if len(parts) < 2 or not _TYPE.match(parts[-2]) or not _ID.match(parts[-1]):
+    head, sep, rid = ref.rpartition("/")
+    rest, sep2, rtype = head.rpartition("/")
+    if rtype == "_history" and sep2:  # .../Type/id/_history/version
+        head, sep, rid = rest.rpartition("/")
+        rest, sep2, rtype = head.rpartition("/")
+    if not sep or not _TYPE.match(rtype) or not _ID.match(rid):
         return None
-    base = "/".join(parts[:-2])
-    if "://" in base:
-        return base, parts[-2], parts[-1]
-    if base in ("", "."):
-        return None, parts[-2], parts[-1]
+    if not sep2 or rest in ("", "."):
+        return None, rtype, rid
+    if "://" in rest:
+        return rest, rtype, rid
     return None  # a path that is neither relative Type/id nor an absolute URL
 
 

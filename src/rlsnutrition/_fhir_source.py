@@ -73,7 +73,7 @@ def read_file(path: str, max_bytes: int) -> bytes:
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise FhirError(f"cannot read FHIR file {path!r}: {reason}") from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FhirError(
@@ -82,7 +82,12 @@ def read_file(path: str, max_bytes: int) -> bytes:
             )
         if info.st_size > max_bytes:
             raise FhirError(_too_large(path, max_bytes))
-        data = f.read(max_bytes + 1)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise FhirError(f"cannot read FHIR file {path!r}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # the file grew while it was read
         raise FhirError(_too_large(path, max_bytes))
     return data

@@ -191,6 +191,7 @@ class _Reader:
         self.unknown_status = 0
         self.subjects: set[str] = set()
         self.retired: set[int] = set()
+        self.unresolved: list[tuple[str | None, Skipped]] = []
         self._flatten(doc, name)
         self._versions()
 
@@ -243,27 +244,61 @@ class _Reader:
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
+        plans: list[tuple[dict[str, Any], set[str], str | None, str | None]] = []
         for resource in self.index.resources:
             if resource.get("resourceType") == "Observation" and id(resource) not in self.retired:
-                self._observation(resource, contexts.get(id(resource), []))
+                plan = self._plan(resource, contexts.get(id(resource), []))
+                self.subjects |= plan[0]
+                plans.append((resource, *plan))
         subject = self._choose_subject(patient)
-        chosen = [c for c in self.candidates if c.subject == subject]
-        for c in self.candidates:
-            if c.subject is None and subject is not None:
-                # In a source about someone, a result about no one may be anyone's.
-                self._skip(
-                    c.resource,
-                    c.result.analyte,
-                    "no-subject",
-                    f"it names no subject, and the other results are about {subject}",
-                )
-        results = self._newest(chosen)
+        # Only what is about the chosen subject, or about no one, is read and reported: other
+        # people's results (and why theirs were skipped) are not this person's business.
+        for holder_subject, skip in self.unresolved:
+            if holder_subject in (subject, None):
+                self.skipped.append(skip)
+        for obs, subjects, when, ambiguous in plans:
+            label = self.index.node(obs).label
+            if ambiguous is not None:
+                if subject is None or subject in subjects:
+                    self._skip(label, _code_text(obs), "ambiguous-context", ambiguous)
+            elif subjects == {subject} or not subjects:
+                if not subjects and subject is not None:
+                    # In a source about someone, a result about no one may be anyone's.
+                    self._skip(
+                        label,
+                        _code_text(obs),
+                        "no-subject",
+                        f"it names no subject, and the other results are about {subject}",
+                    )
+                else:
+                    self._observation(obs, label, subject, when)
+        results = self._newest(self.candidates)
         notes: tuple[str, ...] = ()
         if self.unknown_status:
             notes = (
                 f"{self.unknown_status} result(s) had status 'unknown' and were judged as given",
             )
         return FhirLabs(tuple(results), tuple(self.skipped), subject, notes)
+
+    def _plan(
+        self, obs: dict[str, Any], inherited: list[tuple[str | None, str | None]]
+    ) -> tuple[set[str], str | None, str | None]:
+        """Whom an Observation is about, when it was taken, and why that is ambiguous (None:
+        it is not), from the Observation and the reports and panels listing it."""
+        own = self.index.subject_of(obs)
+        subjects = {own} if own is not None else set()
+        subjects |= {subject for _, subject in inherited if subject is not None}
+        own_when = _effective(obs)
+        whens = {when for when, _ in inherited if when is not None}
+        if len(subjects) > 1 or (own_when is None and len(whens) > 1):
+            about = sorted(subjects) if len(subjects) > 1 else sorted(whens)
+            return (
+                subjects,
+                None,
+                "the reports or panels listing it disagree on whom or when it is about "
+                f"({', '.join(about)}); it is attributed to no one",
+            )
+        return subjects, own_when or next(iter(whens), None), None
 
     def _contexts(self) -> dict[int, list[tuple[str | None, str | None]]]:
         """The dates and subjects each Observation inherits from the reports and panels that
@@ -285,17 +320,20 @@ class _Reader:
                 _effective(holder) or inherited[0],
                 index.subject_of(holder) or inherited[1],
             )
+            if ctx[1] is not None:
+                self.subjects.add(ctx[1])  # a report about someone holds their results
             label = index.node(holder).label
             for ref_obj in refs:
                 ref = s(d(ref_obj).get("reference"))
                 targets = [] if ref is None else index.resolve(ref, holder)
                 if not targets:
-                    self._skip(
+                    skip = Skipped(
                         ref or label,
                         None,
                         "unresolved-reference",
                         f"{label} refers to {_show(ref)}, which the source does not hold",
                     )
+                    self.unresolved.append((ctx[1], skip))
                     continue
                 for target in targets:
                     held = contexts.setdefault(id(target), [])
@@ -311,26 +349,9 @@ class _Reader:
         self.skipped.append(Skipped(label, code, reason_code, reason))
 
     def _observation(
-        self, obs: dict[str, Any], inherited: list[tuple[str | None, str | None]]
+        self, obs: dict[str, Any], label: str, subject: str | None, when: str | None
     ) -> None:
-        label = self.index.node(obs).label
-        own = self.index.subject_of(obs)
-        subjects = {own} if own is not None else set()
-        subjects |= {subject for _, subject in inherited if subject is not None}
-        self.subjects |= subjects
         code_text = _code_text(obs)
-        whens = {when for when, _ in inherited if when is not None}
-        if len(subjects) > 1 or (_effective(obs) is None and len(whens) > 1):
-            about = sorted(subjects) if len(subjects) > 1 else sorted(whens)
-            self._skip(
-                label,
-                code_text,
-                "ambiguous-context",
-                f"the reports or panels listing it disagree on whom or when it is about "
-                f"({', '.join(about)}); it is attributed to no one",
-            )
-            return
-        subject = next(iter(subjects), None)
         status = obs.get("status")
         if status not in JUDGED and status != "unknown":
             self._skip(
@@ -343,7 +364,6 @@ class _Reader:
             )
             self._skip(label, code_text, "data-absent", f"no value: {reason or 'data absent'}")
             return
-        when = _effective(obs) or next(iter(whens), None)
         parts: list[tuple[dict[str, Any], str]] = []
         if _has_value(obs) or not lst(obs.get("component")):
             parts.append((obs, label))

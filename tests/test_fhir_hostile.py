@@ -1,0 +1,133 @@
+"""Hostile FHIR input ends with a result or a typed error, without hanging or flooding memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import rlsnutrition as rn
+from rlsnutrition import fhir
+
+OBS = {
+    "resourceType": "Observation",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "2276-4"}]},
+    "valueQuantity": {"value": 45, "unit": "ng/mL"},
+}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_a_device_that_never_ends_is_refused_unread() -> None:
+    with pytest.raises(fhir.FhirError, match="not a regular file"):
+        fhir.read("/dev/zero")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "labs.json"
+    os.mkfifo(fifo)
+    # no writer ever opens it: reading would block forever
+    with pytest.raises(fhir.FhirError, match="not a regular file"):
+        fhir.read(fifo)
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(fhir.FhirError, match=str(tmp_path.name)):
+        fhir.read(tmp_path)
+
+
+def test_a_path_with_a_nul_is_a_fhir_error_not_a_bare_value_error() -> None:
+    with pytest.raises(fhir.FhirError, match="cannot read"):
+        fhir.read("labs\x00.json")
+
+
+def test_files_larger_than_the_limit_are_refused_unless_the_limit_is_raised(tmp_path: Path) -> None:
+    path = tmp_path / "obs.json"
+    text = json.dumps(OBS)
+    path.write_text(text, "utf-8")
+    size = len(text.encode())
+    with pytest.raises(fhir.FhirError, match=f"larger than {size - 1} bytes.*max_bytes="):
+        fhir.read(path, max_bytes=size - 1)
+    assert fhir.read(path, max_bytes=size).results
+    assert fhir.MAX_BYTES == 64 * 1024 * 1024
+    assert fhir.read(path).results  # the default limit is far above a real record
+    with pytest.raises(TypeError, match="max_bytes"):
+        fhir.read(path, max_bytes="big")  # type: ignore[arg-type]
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(
+        json.dumps({**OBS, "subject": {"display": "J\u00fcrgen"}}, ensure_ascii=False).encode(
+            "latin-1"
+        )
+    )
+    with pytest.raises(fhir.FhirError, match="not UTF-8"):
+        fhir.read(path)
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_fhirlabs_or_fhir_error(text: str) -> None:
+    for candidate in (text, "{" + text, '{"resourceType": "Bundle", "entry": [' + text + "]}"):
+        try:
+            labs = fhir.read(candidate)
+        except fhir.FhirError as exc:
+            assert str(exc)
+        else:
+            rn.assess(labs)
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_give_fhirlabs_or_fhir_error(data: bytes) -> None:
+    try:
+        labs = fhir.read(b'{"resourceType": "Observation", "x": "' + data + b'"}')
+    except fhir.FhirError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(labs, fhir.FhirLabs)
+
+
+def test_the_suggestions_for_codes_it_does_not_judge_are_not_computed() -> None:
+    # an unknown LOINC code is skipped with its reason, and reading it does not go through the
+    # "did you mean" search of analyte names (which once took 93 % of the time)
+    import difflib
+
+    calls = 0
+    real = difflib.get_close_matches
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    difflib.get_close_matches = counting  # type: ignore[assignment]
+    try:
+        obs = {**OBS, "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]}}
+        labs = fhir.read({"resourceType": "Bundle", "entry": [{"resource": obs}] * 50})
+    finally:
+        difflib.get_close_matches = real
+    assert calls == 0
+    assert {s.reason_code for s in labs.skipped} == {"unknown-code"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
+def test_the_cli_refuses_a_fifo_too(tmp_path: Path) -> None:
+    import subprocess
+
+    fifo = tmp_path / "labs.json"
+    os.mkfifo(fifo)
+    out = subprocess.run(
+        [sys.executable, "-m", "rlsnutrition", "assess", "--fhir", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "not a regular file" in out.stderr
