@@ -91,12 +91,32 @@ NON_DEFAULT_UNITS = [
 
 
 def _judgement(a: rn.Assessment) -> rn.Assessment:
-    """The assessment without its wording: rationales quote values in the unit given."""
+    """The assessment without its wording and the values as given: rationales quote values
+    in the unit given, and each value keeps the number and unit it was given in."""
     return attrs.evolve(
         a,
-        findings=tuple(attrs.evolve(f, rationale="") for f in a.findings),
+        findings=tuple(
+            attrs.evolve(
+                f,
+                rationale="",
+                reasons=tuple(attrs.evolve(r, text="") for r in f.reasons),
+                values=tuple(attrs.evolve(v, given_value=None, given_unit=None) for v in f.values),
+            )
+            for f in a.findings
+        ),
         warnings=tuple(attrs.evolve(w, text="") for w in a.warnings),
     )
+
+
+def _limit(analyte: str) -> float:
+    """The largest plausible value in the default unit (a TSAT of 100 %, a ferritin of
+    1,000,000 ng/mL; no limit where the data gives none)."""
+    a = ANALYTES[analyte]
+    limits = [math.inf if a.max_plausible is None else a.max_plausible]
+    if a.plausibility is not None:
+        factor = K.unit_index[analyte, normalize_unit(a.plausibility.unit)].factor
+        limits.append(a.plausibility.max * factor)
+    return min(limits)
 
 
 def _rounding_bands(analyte: str) -> list[tuple[float, float]]:
@@ -119,7 +139,7 @@ def test_a_value_in_another_unit_gives_the_same_result(
     analyte, _canonical, spelling = unit
     spec = K.unit_index[analyte, normalize_unit(spelling)]
     converted = value * spec.factor
-    assume(ANALYTES[analyte].max_plausible is None or converted <= ANALYTES[analyte].max_plausible)
+    assume(converted <= _limit(analyte))
     assume(not any(lo <= converted <= hi for lo, hi in _rounding_bands(analyte)))
     base = {k: v for k, v in base.items() if k != analyte}
     in_default = rn.assess({**base, analyte: converted}, context=ctx)
@@ -307,9 +327,8 @@ def test_integers_of_any_size_give_a_result_or_a_typed_error(
         labs: Any = [raw]
     else:
         labs = {analyte: raw}
-    limit = ANALYTES[analyte].max_plausible or math.inf
     try:
-        valid = 0 <= float(value) <= limit
+        valid = 0 <= float(value) <= _limit(analyte)
     except OverflowError:  # beyond any float
         valid = False
     try:

@@ -28,7 +28,7 @@ from .model import FoodSource, Nutrient, Reference, RLSFactor
 if TYPE_CHECKING:
     from ._assess import assess, assess_many
     from ._json import assessment_json_schema
-    from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Status
+    from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Reason, Status
     from .labs import Context, LabResult
 
 __version__ = "0.1.0"
@@ -44,6 +44,7 @@ _LAZY = {
     "Finding": ".assessment",
     "JudgedValue": ".assessment",
     "Note": ".assessment",
+    "Reason": ".assessment",
     "Status": ".assessment",
     "Context": ".labs",
     "LabResult": ".labs",
@@ -84,6 +85,7 @@ __all__ = [
     "Nutrient",
     "RLSFactor",
     "RLSNutritionError",
+    "Reason",
     "Reference",
     "Status",
     "UnknownAnalyteError",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, overload
 
 from ._knowledge import knowledge
-from ._parse import read_labs
+from ._parse import UNITS, Units, read_labs
 from ._rules import judge_panel, missing_tests, rules_for, warnings
 from .assessment import Assessment
 from .errors import InvalidArgumentError, RLSNutritionError, show
@@ -18,13 +18,17 @@ __all__ = ["assess", "assess_many"]
 _DEFAULT_CONTEXT = Context()
 
 
-def assess(labs: object, *, context: Context | None = None) -> Assessment:
+def assess(
+    labs: object, *, context: Context | None = None, units: Units = "conventional"
+) -> Assessment:
     """Judge a person's labs for the six RLS-linked nutrients.
 
     ``labs`` maps an analyte (id, alias or LOINC code) to a value: a number in the analyte's
-    default unit, a string such as ``"45 ng/mL"`` or ``"<5"``, a ``(value, unit)`` tuple, or a
-    :class:`LabResult`. An iterable of LabResults (or what :func:`rlsnutrition.fhir.read`
-    returns) works too.
+    default unit for ``units``, a string such as ``"45 ng/mL"`` or ``"<5"``, a ``(value,
+    unit)`` tuple, or a :class:`LabResult`. An iterable of LabResults (or what
+    :func:`rlsnutrition.fhir.read` returns) works too. ``units="conventional"`` (the default)
+    reads a number without a unit in US units (ferritin ng/mL, hemoglobin g/dL, magnesium
+    mg/dL); ``units="si"`` in SI units (µg/L, g/L, mmol/L).
 
     Examples:
         >>> a = assess({"ferritin": 45, "tsat": "18 %"})
@@ -32,20 +36,26 @@ def assess(labs: object, *, context: Context | None = None) -> Assessment:
         'low'
         >>> [n.code for n in a.finding("iron").actions]
         ['consider-oral-iron', 'consider-iv-iron', 'see-clinician']
+        >>> assess({"magnesium": 0.8}, units="si").finding("magnesium").values[0].given_unit
+        'mmol/L'
 
     Raises:
         UnknownAnalyteError: a lab key names no analyte.
         UnknownUnitError: a unit is unknown or not convertible for its analyte.
-        InvalidLabValueError: a value is negative, not finite, unreadable or impossible.
+        InvalidLabValueError: a value is negative, not finite, unreadable or impossible (past
+            a plausibility bound; the message names the unit it most likely was in).
+        InvalidArgumentError: ``units`` is neither "conventional" nor "si".
         TypeError: ``labs`` is not a mapping or an iterable, or ``context`` is not a Context.
     """
     if context is None:
         context = _DEFAULT_CONTEXT
     elif not isinstance(context, Context):
         raise TypeError(f"context must be a rlsnutrition.Context, not {type(context).__name__}")
+    if units not in UNITS:
+        raise InvalidArgumentError(f"units must be 'conventional' or 'si', not {show(units)}")
     k = knowledge()
     rules = rules_for(k)
-    measured = read_labs(labs, k)
+    measured = read_labs(labs, k, units)
     findings = judge_panel(measured, context, rules)
     return Assessment(
         findings=findings,
@@ -60,6 +70,7 @@ def assess_many(
     panels: Iterable[object],
     *,
     context: Context | None = None,
+    units: Units = "conventional",
     errors: Literal["raise"] = "raise",
 ) -> Iterator[Assessment]: ...
 
@@ -69,6 +80,7 @@ def assess_many(
     panels: Iterable[object],
     *,
     context: Context | None = None,
+    units: Units = "conventional",
     errors: Literal["return"],
 ) -> Iterator[Assessment | RLSNutritionError]: ...
 
@@ -77,6 +89,7 @@ def assess_many(
     panels: Iterable[object],
     *,
     context: Context | None = None,
+    units: Units = "conventional",
     errors: Literal["raise", "return"] = "raise",
 ) -> Iterator[Assessment] | Iterator[Assessment | RLSNutritionError]:
     """``assess`` each panel in turn, lazily: one Assessment per panel, in order.
@@ -110,18 +123,20 @@ def assess_many(
         raise InvalidArgumentError(f"assess_many() takes an iterable of panels, not {what}")
     if context is not None and not isinstance(context, Context):
         raise TypeError(f"context must be a rlsnutrition.Context, not {type(context).__name__}")
-    return _each(iter(panels), context, errors == "return")
+    if units not in UNITS:
+        raise InvalidArgumentError(f"units must be 'conventional' or 'si', not {show(units)}")
+    return _each(iter(panels), context, units, errors == "return")
 
 
 def _each(
-    panels: Iterator[object], context: Context | None, keep_going: bool
+    panels: Iterator[object], context: Context | None, units: Units, keep_going: bool
 ) -> Iterator[Assessment | RLSNutritionError]:
     for i, panel in enumerate(panels):
         try:
             if type(panel) is tuple and len(panel) == 2 and isinstance(panel[1], Context):
-                result = assess(panel[0], context=panel[1])
+                result = assess(panel[0], context=panel[1], units=units)
             else:
-                result = assess(panel, context=context)
+                result = assess(panel, context=context, units=units)
         except (RLSNutritionError, TypeError) as exc:
             exc.panel_index = i  # type: ignore[union-attr]  # TypeError has no such slot
             if sys.version_info >= (3, 11):

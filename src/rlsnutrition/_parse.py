@@ -10,33 +10,26 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from ._knowledge import Knowledge, knowledge
 from ._normalize import normalize_name, normalize_unit
 from .assessment import JudgedValue
 from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
 from .errors import show as _show
-from .labs import Censor, LabResult, newest
+from .labs import COMPARATORS, Censor, LabResult, comparator_of, newest, split_comparator
 from .model import Analyte, UnitSpec
 
-_NUMBER = re.compile(
-    r"""\s*(?P<cmp><=|>=|<|>|\u2264|\u2265)?\s*
-        (?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-        \s*(?P<unit>.*?)\s*\Z""",
-    re.VERBOSE | re.DOTALL,
-)
-_CENSORS: dict[str, Censor] = {
-    "<": "<",
-    "<=": "<=",
-    ">": ">",
-    ">=": ">=",
-    "\u2264": "<=",
-    "\u2265": ">=",
-}
+# A number, anchored where the text after any comparator starts: no part of the pattern can
+# match the same characters two ways, so a match (or a failure) is linear in the text.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+Units = Literal["conventional", "si"]
+UNITS: tuple[Units, ...] = ("conventional", "si")
 
 
 class Measurement(NamedTuple):
@@ -72,9 +65,14 @@ def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
     raise UnknownAnalyteError(_show(key))
 
 
-def _unit_spec(analyte: Analyte, unit: object, k: Knowledge) -> UnitSpec:
-    """The accepted unit ``unit`` names (the default unit for None or a blank)."""
-    if unit is None:
+def _unit_spec(
+    analyte: Analyte, unit: object, k: Knowledge, units: Units = "conventional"
+) -> UnitSpec:
+    """The accepted unit ``unit`` names; for None or a blank, the analyte's default unit for
+    ``units``."""
+    if unit is None or (isinstance(unit, str) and not unit.strip()):
+        if units == "si":
+            return k.unit_index[analyte.id, normalize_unit(analyte.si_unit)]
         return analyte.units[0]
     if not isinstance(unit, str):
         raise UnknownUnitError(
@@ -83,8 +81,6 @@ def _unit_spec(analyte: Analyte, unit: object, k: Knowledge) -> UnitSpec:
     spec = k.unit_index.get((analyte.id, normalize_unit(unit)))
     if spec is not None:
         return spec
-    if not unit.strip():
-        return analyte.units[0]
     raise UnknownUnitError(
         f"unit {_show(unit)} is not accepted for {analyte.id}; accepted: {_accepted(analyte)}"
     )
@@ -106,14 +102,14 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
             f"as '45 {analyte.default_unit}' or '<5', a (value, unit) tuple, or a LabResult"
         )
     if isinstance(value, str):
-        m = _NUMBER.match(value)
+        cmp, rest = split_comparator(value.strip())
+        m = _NUMBER.match(rest)
         if m is None:
             raise InvalidLabValueError(
                 f"{analyte.id} value {_show(value)} cannot be read; expected a number with an "
                 f"optional <, <=, > or >= and unit, such as '45 {analyte.default_unit}' or '<5'"
             )
-        cmp = _CENSORS[m["cmp"]] if m["cmp"] else None
-        return float(m["num"]), cmp, m["unit"] or None
+        return float(m[0]), cmp, rest[m.end() :].strip() or None
     try:
         return float(value), None, None
     except OverflowError:
@@ -127,27 +123,30 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
 _BIG = 2**1000  # ints this large and larger may not convert to float
 
 
-def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
-    """Read one value for ``analyte`` and convert it to the default unit."""
-    limit = analyte.max_plausible
-    if type(raw) is float and 0.0 <= raw < math.inf and (limit is None or raw <= limit):
+def measure(
+    analyte: Analyte, raw: object, k: Knowledge, units: Units = "conventional"
+) -> Measurement:
+    """Read one value for ``analyte`` and convert it to the default unit; a value without a
+    unit is read in the analyte's default unit for ``units``."""
+    if type(raw) is float and units == "conventional" and 0.0 <= raw <= _fast_limit(analyte, k):
+        raw += 0.0  # -0.0 is 0.0, as given and as shown
         return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
     when: str | None = None
     cmp: Censor | None = None
     if isinstance(raw, LabResult):
         number, cmp_in_text, text_unit = parse_number(analyte, raw.value)
-        if raw.comparator is not None and (
-            not isinstance(raw.comparator, str) or raw.comparator not in _CENSORS
-        ):
+        given_cmp = comparator_of(raw.comparator)
+        if raw.comparator is not None and given_cmp is None:
             raise InvalidLabValueError(
-                f"{analyte.id} comparator {_show(raw.comparator)} is not one of <, <=, >, >="
+                f"{analyte.id} comparator {_show(raw.comparator)} is not one of "
+                f"{', '.join(COMPARATORS)}"
             )
         if raw.analyte != analyte.id and find_analyte(raw.analyte, k).id != analyte.id:
             raise InvalidLabValueError(
                 f"{analyte.id} is given a LabResult for {_show(raw.analyte)}; a LabResult goes "
                 "under its own analyte"
             )
-        if raw.comparator is not None and cmp_in_text is not None and raw.comparator != cmp_in_text:
+        if given_cmp is not None and cmp_in_text is not None and given_cmp != cmp_in_text:
             raise InvalidLabValueError(
                 f"{analyte.id} value {_show(raw.value)} and comparator {_show(raw.comparator)} "
                 "disagree; give the comparator once"
@@ -157,7 +156,7 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
                 f"{analyte.id} value {_show(raw.value)} carries a unit and unit= is given too; "
                 "give the unit once"
             )
-        cmp = raw.comparator or cmp_in_text
+        cmp = given_cmp or cmp_in_text
         unit = raw.unit if raw.unit is not None else text_unit
         when = raw.when if isinstance(raw.when, str) else None
     elif isinstance(raw, tuple):
@@ -179,17 +178,63 @@ def measure(analyte: Analyte, raw: object, k: Knowledge) -> Measurement:
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is negative; lab values are >= 0"
         )
-    spec = _unit_spec(analyte, unit, k)
+    number += 0.0  # -0.0 is 0.0
+    spec = _unit_spec(analyte, unit, k, units)
     value = number * spec.factor
     if not math.isfinite(value):
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is too large to be a lab value"
         )
-    if limit is not None and value > limit:
-        raise InvalidLabValueError(
-            f"{analyte.id} value {_show(raw)} is impossible: above {limit:g} {analyte.default_unit}"
-        )
+    _check_plausible(analyte, raw, number, spec, value, k)
     return _measurement(analyte, value, cmp, when, spec.unit, number)
+
+
+def _fast_limit(analyte: Analyte, k: Knowledge) -> float:
+    """The largest value in the default unit that needs no plausibility message."""
+    return _limits_for(k).get(analyte.id, sys.float_info.max)
+
+
+def _limits_for(k: Knowledge) -> dict[str, float]:
+    """Each analyte's upper bound in its default unit: by definition (TSAT's 100 %) or its
+    plausibility limit, whichever is lower."""
+    global _limits, _limits_k
+    if _limits_k is not k:
+        limits: dict[str, float] = {}
+        for a in k.analytes:
+            bounds = [a.max_plausible] if a.max_plausible is not None else []
+            if a.plausibility is not None:
+                spec = k.unit_index[a.id, normalize_unit(a.plausibility.unit)]
+                bounds.append(a.plausibility.max * spec.factor)
+            if bounds:
+                limits[a.id] = min(bounds)
+        _limits, _limits_k = limits, k
+    return _limits
+
+
+_limits: dict[str, float] = {}
+_limits_k: Knowledge | None = None
+
+
+def _check_plausible(
+    analyte: Analyte, raw: object, number: float, spec: UnitSpec, value: float, k: Knowledge
+) -> None:
+    """Refuse a value that cannot be real in the unit it is read in, naming the accepted unit
+    it most likely was in: the one closest in size below that unit in which it is plausible."""
+    limit = _limits_for(k).get(analyte.id)
+    if limit is None or value <= limit:
+        return
+    bound = f"{limit / spec.factor:.12g} {spec.unit}"
+    if analyte.max_plausible is not None and value > analyte.max_plausible:
+        raise InvalidLabValueError(f"{analyte.id} value {_show(raw)} is impossible: above {bound}")
+    fits = [u for u in analyte.units if u.factor < spec.factor and number * u.factor <= limit]
+    if fits:
+        likely = max(fits, key=lambda u: u.factor)
+        hint = f"it was most likely in {likely.unit} ({number:g} {likely.unit} is plausible)"
+    else:
+        hint = f"no unit {analyte.id} accepts makes it plausible ({_accepted(analyte)})"
+    raise InvalidLabValueError(
+        f"{analyte.id} value {_show(raw)} is impossible in {spec.unit} (above {bound}); {hint}"
+    )
 
 
 def _measurement(
@@ -201,12 +246,12 @@ def _measurement(
     given: float,
 ) -> Measurement:
     default = analyte.default_unit
-    judged = JudgedValue(analyte.id, value, default, cmp)
+    judged = JudgedValue(analyte.id, value, default, cmp, given, scale, when)
     shown = format(given, ".4g")
     return Measurement(analyte.id, value, default, cmp, when, judged, shown, scale)
 
 
-def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
+def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict[str, Measurement]:
     """Every lab in ``labs`` (a mapping or an iterable of LabResults), one per analyte."""
     pairs: Iterable[tuple[object, object]]
     if type(labs) is dict:  # the common case, without the ABC checks below
@@ -234,11 +279,10 @@ def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
             analyte = find_analyte(key, k)
-        # Exact types only: True == 1 and hash(True) == hash(1), but True is not a lab value.
-        memo_key = (analyte.id, raw) if type(raw) in _PLAIN else _tuple_memo_key(analyte, raw)
+        memo_key = _memo_key(analyte, raw, units)
         m = _memo.get(memo_key) if memo_key is not None else None
         if m is None:
-            m = measure(analyte, raw, k)
+            m = measure(analyte, raw, k, units)
             if memo_key is not None:
                 if len(_memo) >= _MEMO_SIZE:
                     _memo.clear()
@@ -251,23 +295,33 @@ def read_labs(labs: object, k: Knowledge) -> dict[str, Measurement]:
     return out
 
 
-# Reading a value is pure, and panels repeat the same few spellings: plain values (numbers,
-# strings, (number-or-string, unit) tuples) are remembered per analyte in a bounded dict.
+# Reading a value is pure, and panels repeat the same few spellings: short plain values
+# (strings, ints, (number-or-string, unit) tuples) are remembered per analyte and units in a
+# bounded dict. Floats are read directly (it is as fast as a lookup). Keys hold their exact
+# type, so 1, 1.0 and True never share an entry, and no key is longer than _MEMO_TEXT
+# characters, so the memo stays small whatever callers send.
 _MEMO_SIZE = 16_384
-_memo: dict[tuple[str, object], Measurement] = {}
+_MEMO_TEXT = 64
+_memo: dict[tuple[object, ...], Measurement] = {}
 _memo_for: Knowledge | None = None
-_PLAIN = (str, float, int)
 
 
-def _tuple_memo_key(analyte: Analyte, raw: object) -> tuple[str, object] | None:
-    """The memo key of a plain (value, unit) tuple; None for anything else."""
-    if (
-        type(raw) is tuple
-        and len(raw) == 2
-        and type(raw[0]) in _PLAIN
-        and (raw[1] is None or type(raw[1]) is str)
-    ):
-        return analyte.id, raw
+def _memo_key(analyte: Analyte, raw: object, units: Units) -> tuple[object, ...] | None:
+    """The memo key of a short plain value; None for anything else."""
+    kind = type(raw)
+    if kind is str and isinstance(raw, str):
+        return (analyte.id, units, str, raw) if len(raw) <= _MEMO_TEXT else None
+    if kind is int:
+        return analyte.id, units, int, raw
+    if kind is tuple and isinstance(raw, tuple) and len(raw) == 2:
+        value: object = raw[0]
+        unit: object = raw[1]
+        if (
+            type(value) in (str, int, float)
+            and (unit is None or type(unit) is str)
+            and len(value if isinstance(value, str) else "") + len(str(unit or "")) <= _MEMO_TEXT
+        ):
+            return analyte.id, units, tuple, type(value), value, unit
     return None
 
 

@@ -32,6 +32,12 @@ def check(files: Files, k: Knowledge) -> None:
             raise DataError(
                 f"analyte {a.id!r}: its first unit must be {a.default_unit!r}, factor 1"
             )
+        named = {"si_unit": a.si_unit}
+        if a.plausibility is not None:
+            named["plausibility unit"] = a.plausibility.unit
+        for what, unit in named.items():
+            if (a.id, normalize_unit(unit)) not in k.unit_index:
+                raise DataError(f"analyte {a.id!r}: {what} {unit!r} is not one of its units")
     for n in k.nutrients:
         for test in n.lab_tests:
             if test not in k.analyte_index:

@@ -10,7 +10,7 @@ import attrs
 from .errors import InvalidArgumentError
 from .model import Reference
 
-__all__ = ["DISCLAIMER", "Assessment", "Finding", "JudgedValue", "Note", "Status"]
+__all__ = ["DISCLAIMER", "Assessment", "Finding", "JudgedValue", "Note", "Reason", "Status"]
 
 _WIDTH = 100  # str() of an Assessment wraps its lines at this many columns
 
@@ -45,15 +45,34 @@ class Note:
 
 @attrs.frozen
 class JudgedValue:
-    """A lab value as judged, in the analyte's default unit (``comparator`` if censored)."""
+    """A lab value as judged: ``value`` in ``unit`` (the analyte's default unit) is what the
+    rules compared; ``given_value`` in ``given_unit`` is the number as the caller or the lab
+    gave it; ``comparator`` marks a censored result (``"<"`` for "<5"); ``when`` is the date
+    the sample was taken, where known."""
 
     analyte: str
     value: float
     unit: str
     comparator: str | None = None
+    given_value: float | None = None
+    given_unit: str | None = None
+    when: str | None = None
 
     def __str__(self) -> str:
         return f"{self.analyte} {self.comparator or ''}{self.value:.4g} {self.unit}"
+
+
+@attrs.frozen
+class Reason:
+    """One step of a finding's why, as data: ``threshold`` is the id of the cut-off checked
+    (None for a reason that is no cut-off), ``analyte`` the lab it read (or None), ``held``
+    whether the cut-off holds for the value, and ``text`` the sentence the rationale shows.
+    An app can render its own words, or another language, from the ids alone."""
+
+    threshold: str | None
+    analyte: str | None
+    held: bool
+    text: str
 
 
 @attrs.frozen(repr=False)
@@ -66,6 +85,7 @@ class Finding:
     actions: tuple[Note, ...] = ()
     references: tuple[Reference, ...] = ()
     values: tuple[JudgedValue, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -92,6 +112,7 @@ class Assessment:
     warnings: tuple[Note, ...] = ()
     disclaimer: str = DISCLAIMER
     knowledge_version: str = ""
+    subject: str | None = None  # the FHIR subject the labs were read for, else None
 
     def __repr__(self) -> str:
         statuses = ", ".join(f"{f.nutrient}={f.status.value}" for f in self.findings)

@@ -15,13 +15,50 @@ __all__ = ["Conflict", "Context", "LabResult", "Latest", "latest"]
 
 Censor = Literal["<", "<=", ">", ">="]
 
+# The one comparator vocabulary, for strings ("≤5"), (value, unit) tuples, LabResult and FHIR
+# Quantity.comparator alike: every spelling accepted, and the comparator it means.
+COMPARATORS: dict[str, Censor] = {
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "\u2264": "<=",  # ≤
+    "\u2265": ">=",  # ≥
+    "\u2a7d": "<=",  # ⩽
+    "\u2a7e": ">=",  # ⩾
+    "\uff1c": "<",  # full-width <
+    "\uff1e": ">",  # full-width >
+}
+# Longest first, so that "<=" is read before "<".
+_SPELLINGS = tuple(sorted(COMPARATORS, key=len, reverse=True))
+
+
+def comparator_of(spelling: object) -> Censor | None:
+    """The comparator a spelling means (``"≤"`` means ``"<="``), or None if it is none."""
+    return COMPARATORS.get(spelling) if isinstance(spelling, str) else None
+
+
+def split_comparator(text: str) -> tuple[Censor | None, str]:
+    """A leading comparator of ``text`` (already stripped) and the rest, stripped."""
+    for spelling in _SPELLINGS:
+        if text.startswith(spelling):
+            return COMPARATORS[spelling], text[len(spelling) :].lstrip()
+    return None, text
+
+
+def _canonical_comparator(value: object) -> object:
+    # Any spelling of the vocabulary becomes its canonical form; anything else is kept, for
+    # assess() to refuse by name.
+    found = comparator_of(value)
+    return value if found is None else found
+
 
 @attrs.frozen
 class LabResult:
     """One lab result: an analyte (id, alias or LOINC code), a value and its unit.
 
     ``unit`` None means the analyte's default unit. ``comparator`` marks a censored result
-    (``"<"`` for "< 5 ng/mL"); ``when`` is the ISO date or date-time it was taken, where known.
+    (``"<"`` for "< 5 ng/mL"; ``"≤"`` and ``"≥"`` are read as ``"<="`` and ``">="``); ``when`` is the ISO date or date-time it was taken, where known.
 
     Examples:
         >>> LabResult("ferritin", 45, "ng/mL")
@@ -31,7 +68,7 @@ class LabResult:
     analyte: str
     value: float
     unit: str | None = None
-    comparator: Censor | None = None
+    comparator: Censor | None = attrs.field(default=None, converter=_canonical_comparator)
     when: str | None = None
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "Intake",
     "KnowledgeInfo",
     "Nutrient",
+    "Plausibility",
     "RLSFactor",
     "Reference",
     "Statement",
@@ -314,9 +315,24 @@ class UnitSpec:
     references: tuple[Reference, ...] = ()
 
 
+@attrs.frozen
+class Plausibility:
+    """A sanity limit, not a clinical cut-off: above ``max`` (in ``unit``) a value cannot be
+    real, so it was most likely given in another unit. ``reasoning`` says why."""
+
+    max: float = attrs.field(validator=attrs.validators.gt(0))
+    unit: str
+    reasoning: str
+    references: tuple[Reference, ...] = ()
+
+
 @attrs.frozen(repr=False)
 class Analyte:
-    """A laboratory measurement the assessment understands."""
+    """A laboratory measurement the assessment understands.
+
+    ``default_unit`` reads a bare number under ``units="conventional"``, ``si_unit`` under
+    ``units="si"``.
+    """
 
     id: str
     name: str
@@ -324,9 +340,11 @@ class Analyte:
     nutrient: str | None
     loinc: tuple[str, ...]
     default_unit: str
+    si_unit: str
     units: tuple[UnitSpec, ...]
     max_plausible: float | None
     references: tuple[Reference, ...]
+    plausibility: Plausibility | None = None
 
     def __repr__(self) -> str:
         return f"Analyte(id={self.id!r}, default_unit={self.default_unit!r})"
