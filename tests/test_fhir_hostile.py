@@ -73,6 +73,16 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
         fhir.read(path)
 
 
+def test_a_value_string_of_60_kb_of_spaces_is_skipped_not_chewed_on(tmp_path: Path) -> None:
+    # once 40 s: the number pattern backtracked on long runs of spaces in a valueString
+    obs = {**OBS, "valueString": " " * 60_000 + "x"}
+    del obs["valueQuantity"]
+    path = tmp_path / "spaces.json"
+    path.write_text(json.dumps(obs), "utf-8")
+    labs = fhir.read(path)
+    assert [s.reason_code for s in labs.skipped] == ["invalid-value"]
+
+
 @given(st.text(max_size=300))
 def test_any_text_gives_fhirlabs_or_fhir_error(text: str) -> None:
     for candidate in (text, "{" + text, '{"resourceType": "Bundle", "entry": [' + text + "]}"):

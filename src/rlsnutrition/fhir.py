@@ -37,7 +37,7 @@ from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
 from .errors import InvalidLabValueError, UnknownUnitError
 from .errors import show as _show
-from .labs import Censor, LabResult, newest, parse_when
+from .labs import Censor, LabResult, comparator_of, newest, parse_when
 from .model import Analyte
 
 __all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Skipped", "read"]
@@ -47,7 +47,6 @@ LOINC = "http://loinc.org"
 _LOINC_SYSTEMS = (LOINC, "urn:oid:2.16.840.1.113883.6.1", None)
 UCUM = "http://unitsofmeasure.org"
 JUDGED = frozenset({"final", "amended", "corrected", "appended"})
-_CENSORS: dict[str, Censor] = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _READABLE = ("Observation", "Bundle", "DiagnosticReport")
 _MAX_NESTING = 64  # Bundles in Bundles: no real source nests more than a few deep
 
@@ -419,7 +418,8 @@ class _Reader:
                 return None
             raw_cmp = quantity.get("comparator")
             if raw_cmp is not None:
-                if not isinstance(raw_cmp, str) or raw_cmp not in _CENSORS:
+                comparator = comparator_of(raw_cmp)  # the library's one vocabulary
+                if comparator is None:
                     self._skip(
                         label,
                         code,
@@ -427,7 +427,6 @@ class _Reader:
                         f"comparator {_show(raw_cmp)} cannot be judged",
                     )
                     return None
-                comparator = _CENSORS[raw_cmp]
             ucum = s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
             units = [u for u in (ucum, s(quantity.get("unit"))) if u]
             if not units:  # a quantity in no stated unit would be a guess
