@@ -160,11 +160,11 @@ def test_a_console_without_unicode_gets_replacement_characters_not_a_traceback()
 
 
 def test_assess_help_and_the_unknown_analyte_error_name_every_analyte() -> None:
-    from rlsnutrition._knowledge import knowledge
-
-    ids = [a.id for a in knowledge().analytes]
+    ids = [a.id for a in rn.analytes()]
     help_text = run("assess", "--help").stdout
-    message = str(rn.UnknownAnalyteError("x"))
+    with pytest.raises(rn.UnknownAnalyteError) as info:
+        rn.lookup_analyte("x")
+    message = str(info.value)
     for analyte in ids:
         assert analyte in help_text
         assert analyte in message

@@ -14,7 +14,6 @@ import attrs
 import pytest
 
 import rlsnutrition as rn
-from rlsnutrition._knowledge import knowledge
 from rlsnutrition.model import DIETS_BY_FOOD_GROUP, Reference
 
 IDS = ("iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_d", "folate")
@@ -41,15 +40,14 @@ def _walk(obj: Any, path: str = "$") -> Any:
 
 
 def _records() -> list[tuple[str, Any]]:
-    k = knowledge()
     out: list[tuple[str, Any]] = []
-    for n in k.nutrients:
+    for n in rn.nutrients():
         out += list(_walk(n, n.id))
-    for a in k.analytes:
+    for a in rn.analytes():
         out += list(_walk(a, a.id))
-    for t in k.thresholds.values():
+    for t in rn.thresholds():
         out += list(_walk(t, t.id))
-    for f in k.factors:
+    for f in rn.rls_factors():
         out += list(_walk(f, f.id))
     return out
 
@@ -84,7 +82,7 @@ def test_every_cited_text_carries_a_reference() -> None:
 
 
 def test_references_resolve_to_followable_sources() -> None:
-    refs = knowledge().references
+    refs = {r.id: r for _, r in _records() if isinstance(r, rn.Reference)}
     assert len(refs) >= 20
     for ref in refs.values():
         assert ref.url or ref.doi or ref.pmid, ref.id
@@ -192,11 +190,11 @@ def test_upper_limits_say_what_they_cover() -> None:
 
 
 def test_ids_are_unique_everywhere() -> None:
-    k = knowledge()
-    assert len({n.id for n in k.nutrients}) == 6
-    assert len({a.id for a in k.analytes}) == len(k.analytes) == 15
-    assert len({f.id for f in k.factors}) == len(k.factors)
-    loinc = [code for a in k.analytes for code in a.loinc]
+    assert len({n.id for n in rn.nutrients()}) == 6
+    assert len({a.id for a in rn.analytes()}) == len(rn.analytes()) == 15
+    assert len({f.id for f in rn.rls_factors()}) == len(rn.rls_factors())
+    assert len({t.id for t in rn.thresholds()}) == len(rn.thresholds())
+    loinc = [code for a in rn.analytes() for code in a.loinc]
     assert len(loinc) == len(set(loinc))
 
 
@@ -209,11 +207,10 @@ def test_every_nutrient_has_two_or_more_rls_references_and_a_grade() -> None:
 
 
 def test_lab_tests_and_analytes_point_at_each_other() -> None:
-    k = knowledge()
-    for n in k.nutrients:
+    for n in rn.nutrients():
         for test in n.lab_tests:
-            assert k.analyte_index[test].id == test
-    assert [a.id for a in k.analytes] == [
+            assert rn.lookup_analyte(test).id == test
+    assert [a.id for a in rn.analytes()] == [
         "ferritin", "tsat", "serum_iron", "tibc", "hemoglobin", "crp", "vitamin_b12", "mma",
         "homocysteine", "vitamin_d", "folate", "rbc_folate", "magnesium", "plp", "egfr",
     ]  # fmt: skip

@@ -15,17 +15,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
-from rlsnutrition import _knowledge as _loader
 
 SCHEMA = rn.assessment_json_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-ANALYTE_IDS = [a.id for a in _loader.knowledge().analytes]
+ANALYTE_IDS = [a.id for a in rn.analytes()]
 NUTRIENT_IDS = [n.id for n in rn.nutrients()]
 STATUSES = [s.value for s in rn.Status]
 
 
 def _value_strategy(analyte: str) -> st.SearchStrategy[object]:
-    spec = _loader.knowledge().analyte_index[analyte]
+    spec = rn.lookup_analyte(analyte)
     top = spec.max_plausible if spec.max_plausible is not None else 10_000.0
     number = st.floats(0, top, allow_nan=False, allow_infinity=False)
     censored = st.builds(lambda c, x: f"{c}{x:g}", st.sampled_from(["<", ">", "<=", ">="]), number)

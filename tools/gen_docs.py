@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from rlsnutrition._knowledge import Knowledge, knowledge
-from rlsnutrition._normalize import normalize_unit
-from rlsnutrition.model import Reference
+import attrs
+
+import rlsnutrition as rn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 BLOCK = re.compile(r"(<!-- BEGIN GENERATED -->\n)(.*?)(<!-- END GENERATED -->)", re.DOTALL)
 
 
-def _cite(refs: tuple[Reference, ...]) -> str:
+def _cite(refs: tuple[rn.Reference, ...]) -> str:
     return "; ".join(f"[{r.id}](data-sources.md#{r.id})" for r in refs)
 
 
@@ -30,16 +30,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def thresholds_table(k: Knowledge) -> str:
+def thresholds_table() -> str:
     rows = [
         "| id | analyte | holds when | as also published | in default unit | means | population "
         "| sources |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for t in k.thresholds.values():
-        analyte = k.analyte_index[t.analyte]
-        spec = k.unit_index[t.analyte, normalize_unit(t.unit)]
-        default = f"{t.value * spec.factor:.4g} {analyte.default_unit}"
+    for t in rn.thresholds():
+        unit = rn.lookup_analyte(t.analyte).default_unit
+        default = f"{rn.convert(t.value, t.unit, unit, analyte=t.analyte):.4g} {unit}"
         published = ", ".join(f"{t.comparator} {e.value:g} {e.unit}" for e in t.equivalents) or "—"
         rows.append(
             f"| `{t.id}` | {t.analyte} | {t.comparator} {t.value:g} {t.unit} | {published} | "
@@ -48,32 +47,45 @@ def thresholds_table(k: Knowledge) -> str:
     return "\n".join(rows) + "\n"
 
 
-def analytes_table(k: Knowledge) -> str:
+def analytes_table() -> str:
     rows = [
         "| analyte | default unit | other units (factor to default) | LOINC |",
         "|---|---|---|---|",
     ]
-    for a in k.analytes:
+    for a in rn.analytes():
         others = ", ".join(f"{u.unit} (×{u.factor:g})" for u in a.units[1:]) or "—"
         rows.append(f"| `{a.id}` | {a.default_unit} | {others} | {', '.join(a.loinc)} |")
     return "\n".join(rows) + "\n"
 
 
-def references_list(k: Knowledge) -> str:
+def _references(record: object) -> Iterator[rn.Reference]:
+    """Every reference reachable from ``record`` (a knowledge record, or a tuple of them)."""
+    if isinstance(record, rn.Reference):
+        yield record
+    elif isinstance(record, tuple):
+        for item in record:
+            yield from _references(item)
+    elif attrs.has(type(record)):
+        for field in attrs.fields(type(record)):
+            yield from _references(getattr(record, field.name))
+
+
+def references_list() -> str:
     used: dict[str, list[str]] = {}
-    for n in k.nutrients:
-        for r in n.references:
-            used.setdefault(r.id, []).append(f"nutrients/{n.id}.json")
-    for name, refs in (
-        ("analytes.json", [r for a in k.analytes for r in a.references]),
-        ("thresholds.json", [r for t in k.thresholds.values() for r in t.references]),
-        ("rls_factors.json", [r for f in k.factors for r in f.references]),
-    ):
-        for r in refs:
+    every: dict[str, rn.Reference] = {}
+    files: list[tuple[str, object]] = [(f"nutrients/{n.id}.json", n) for n in rn.nutrients()]
+    files += [
+        ("analytes.json", rn.analytes()),
+        ("thresholds.json", rn.thresholds()),
+        ("rls_factors.json", rn.rls_factors()),
+    ]
+    for name, records in files:
+        for r in _references(records):
+            every[r.id] = r
             if name not in used.setdefault(r.id, []):
                 used[r.id].append(name)
     lines = []
-    for ref in sorted(k.references.values(), key=lambda r: r.id):
+    for ref in sorted(every.values(), key=lambda r: r.id):
         links = []
         if ref.doi:
             links.append(f"doi:[{ref.doi}](https://doi.org/{ref.doi})")
@@ -89,10 +101,10 @@ def references_list(k: Knowledge) -> str:
     return "\n".join(lines) + "\n"
 
 
-def foods_summary(k: Knowledge) -> str:
+def foods_summary() -> str:
     rows = ["| nutrient | Daily Value | foods | with printed %DV | sources of the food rows |",
             "|---|---|---|---|---|"]  # fmt: skip
-    for n in k.nutrients:
+    for n in rn.nutrients():
         sources = sorted({r.id for f in n.foods for r in f.references})
         printed = sum(f.percent_dv is not None for f in n.foods)
         rows.append(
@@ -102,24 +114,23 @@ def foods_summary(k: Knowledge) -> str:
     return "\n".join(rows) + "\n"
 
 
-PAGES: dict[str, list[Callable[[Knowledge], str]]] = {
+PAGES: dict[str, list[Callable[[], str]]] = {
     "clinical-basis.md": [thresholds_table, analytes_table],
     "data-sources.md": [foods_summary, references_list],
 }
 
 
-def render(page: str, text: str, k: Knowledge) -> str:
+def render(page: str, text: str) -> str:
     makers = iter(PAGES[page])
-    return BLOCK.sub(lambda m: m[1] + next(makers)(k) + m[3], text)
+    return BLOCK.sub(lambda m: m[1] + next(makers)() + m[3], text)
 
 
 def main(argv: list[str]) -> int:
-    k = knowledge()
     stale = []
     for page in PAGES:
         path = DOCS / page
         text = path.read_text("utf-8")
-        new = render(page, text, k)
+        new = render(page, text)
         if new != text:
             stale.append(page)
             if "--check" not in argv:

@@ -10,8 +10,11 @@ The library informs and points to a clinician; it never prescribes a dose.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from .errors import (
     DataError,
@@ -22,19 +25,53 @@ from .errors import (
     UnknownNutrientError,
     UnknownUnitError,
 )
-from .lookup import foods_rich_in, knowledge_info, lookup_nutrient, nutrients, rls_factors
-from .model import FoodSource, Nutrient, Reference, RLSFactor
+from .knowledge import (
+    analytes,
+    convert,
+    foods_rich_in,
+    knowledge_info,
+    lookup_analyte,
+    lookup_nutrient,
+    nutrients,
+    rls_factors,
+    thresholds,
+)
+from .model import (
+    Analyte,
+    Comparator,
+    DailyValue,
+    Diet,
+    Equivalent,
+    Evidence,
+    FactorKind,
+    FoodSource,
+    Intake,
+    KnowledgeInfo,
+    Nutrient,
+    Plausibility,
+    Reference,
+    RLSFactor,
+    Sex,
+    Statement,
+    SupplementForm,
+    Threshold,
+    UnitSpec,
+    UpperLimit,
+)
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
+    from . import cds as cds
+    from . import fhir as fhir
     from ._assess import assess, assess_many
     from ._json import assessment_json_schema
     from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Reason, Status
+    from .fhir import FhirLabs
     from .labs import Context, LabResult
 
 __version__ = "0.1.0"
 
-# The assessment half is imported on first use, so `import rlsnutrition` and a first lookup
-# stay cheap for short-lived processes (see docs/performance.md).
+# The assessment half and the FHIR reader are imported on first use, so `import rlsnutrition`
+# and a first lookup stay cheap for short-lived processes (see docs/performance.md).
 _LAZY = {
     "assess": "._assess",
     "assess_many": "._assess",
@@ -48,6 +85,7 @@ _LAZY = {
     "Status": ".assessment",
     "Context": ".labs",
     "LabResult": ".labs",
+    "FhirLabs": ".fhir",
 }
 
 
@@ -55,49 +93,97 @@ _LAZY = {
 _SUBMODULES = {"fhir", "cds"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _SUBMODULES:  # on first use: rn.fhir.read(...), rn.cds.cards(...)
-        return importlib.import_module(f".{name}", __name__)
-    module = _LAZY.get(name)
-    if module is None:
+        module = _importlib.import_module(f".{name}", __name__)
+        _publish()
+        return module
+    where = _LAZY.get(name)
+    if where is None:
         raise AttributeError(f"module 'rlsnutrition' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    _importlib.import_module(where, __name__)
+    _publish()
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+    return sorted({*__all__, *_SUBMODULES})
+
+
+def _publish(names: _Any = None) -> None:
+    """Show each public class and function as ``rlsnutrition.<name>`` (reprs, help, the API
+    reference), not under the private module that defines it; lazy ones once imported."""
+    if names is None:
+        names = []
+        for name, where in _LAZY.items():
+            module = _sys.modules.get(__name__ + where)
+            if module is not None and name not in globals():
+                globals()[name] = getattr(module, name)
+                names.append(name)
+    for name in names:
+        obj = globals()[name]
+        if isinstance(obj, type) and any(
+            isinstance(a.type, str) for a in getattr(obj, "__attrs_attrs__", ())
+        ):
+            # Annotations are resolved in the defining module before it stops being named.
+            import attrs
+
+            attrs.resolve_types(obj)
+        if isinstance(obj, (type, _types.FunctionType)):
+            obj.__module__ = __name__
 
 
 __all__ = [
     "DISCLAIMER",
+    "Analyte",
     "Assessment",
+    "Comparator",
     "Context",
+    "DailyValue",
     "DataError",
+    "Diet",
+    "Equivalent",
+    "Evidence",
+    "FactorKind",
+    "FhirLabs",
     "Finding",
     "FoodSource",
+    "Intake",
     "InvalidArgumentError",
     "InvalidLabValueError",
     "JudgedValue",
+    "KnowledgeInfo",
     "LabResult",
     "Note",
     "Nutrient",
+    "Plausibility",
     "RLSFactor",
     "RLSNutritionError",
     "Reason",
     "Reference",
+    "Sex",
+    "Statement",
     "Status",
+    "SupplementForm",
+    "Threshold",
+    "UnitSpec",
     "UnknownAnalyteError",
     "UnknownNutrientError",
     "UnknownUnitError",
+    "UpperLimit",
     "__version__",
+    "analytes",
     "assess",
     "assess_many",
     "assessment_json_schema",
+    "convert",
     "foods_rich_in",
     "knowledge_info",
+    "lookup_analyte",
     "lookup_nutrient",
     "nutrients",
     "rls_factors",
+    "thresholds",
 ]
+
+_publish([name for name in __all__ if name in globals()])

@@ -26,8 +26,8 @@ from typing import TypeVar
 import attrs
 
 from . import _data
-from ._normalize import normalize_name, normalize_unit
-from .errors import DataError
+from ._normalize import MAX_NAME_LENGTH, normalize_name, normalize_unit
+from .errors import DataError, UnknownAnalyteError, UnknownNutrientError, show
 from .model import (
     DIETS,
     Analyte,
@@ -57,6 +57,62 @@ class Knowledge:
     thresholds: Mapping[str, Threshold]
     factors: tuple[RLSFactor, ...]
     references: Mapping[str, Reference]
+    # "Did you mean" candidates, built once: each name's indexed form -> the name as shown.
+    nutrient_names: Mapping[str, str]
+    analyte_names: Mapping[str, str]
+
+    @property
+    def nutrient_ids(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nutrients)
+
+    @property
+    def analyte_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.analytes)
+
+    def find_nutrient(self, name: str) -> Nutrient:
+        """The nutrient with this id, name, alias or form (``UnknownNutrientError`` if none)."""
+        found = self.nutrient_index.get(name)
+        if found is not None:
+            return found
+        if len(name) > MAX_NAME_LENGTH:
+            raise UnknownNutrientError(name, (), self.nutrient_ids, _too_long(name))
+        found = self.nutrient_index.get(normalize_name(name))
+        if found is None:
+            raise UnknownNutrientError(name, _close(name, self.nutrient_names), self.nutrient_ids)
+        return found
+
+    def find_analyte(self, key: object) -> Analyte:
+        """The analyte a lab key names: id, alias or LOINC code (``UnknownAnalyteError`` if none)."""
+        ids = self.analyte_ids
+        if not isinstance(key, str):
+            raise UnknownAnalyteError(show(key), (), ids)
+        found = self.analyte_index.get(key)
+        if found is not None:
+            return found
+        if len(key) > MAX_NAME_LENGTH:
+            raise UnknownAnalyteError(key, (), ids, _too_long(key))
+        found = self.analyte_index.get(normalize_name(key))
+        if found is None:
+            raise UnknownAnalyteError(key, _close(key, self.analyte_names), ids)
+        return found
+
+
+def _too_long(name: str) -> str:
+    return f" ({len(name)} characters; names have at most {MAX_NAME_LENGTH})"
+
+
+def _close(name: str, names: Mapping[str, str]) -> tuple[str, ...]:
+    import difflib
+
+    close = difflib.get_close_matches(normalize_name(name), names, n=3, cutoff=0.6)
+    return tuple(names[c] for c in close)
+
+
+def _shown_names(names: Iterable[str]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for name in names:
+        shown.setdefault(normalize_name(name), name)
+    return shown
 
 
 _lock = threading.Lock()
@@ -183,6 +239,12 @@ def build(files: _data.Files) -> Knowledge:
         thresholds={t.id: t for t in files.thresholds.thresholds},
         factors=files.factors.factors,
         references=references,
+        nutrient_names=_shown_names(
+            name for n in nutrients for name in (n.id, n.name, *n.aliases, *n.forms)
+        ),
+        analyte_names=_shown_names(
+            [a.id for a in analytes] + [alias for a in analytes for alias in a.aliases]
+        ),
     )
 
 

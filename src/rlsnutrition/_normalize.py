@@ -6,6 +6,10 @@ import functools
 
 _STRIP = str.maketrans("", "", " \t\n\r-_.")
 
+MAX_NAME_LENGTH = 200
+"""Longer names are refused before normalising: the longest known name has 36 characters, and
+Unicode normalisation of a megabyte of text would take seconds."""
+
 
 def normalize_name(name: str) -> str:
     """The form every name is indexed under: case-folded, without spaces, hyphens, _ or dots,
@@ -28,8 +32,21 @@ def normalize_name(name: str) -> str:
 _UNIT_STRIP = str.maketrans({" ": None, "{": None, "}": None, "_": None, "\u00b2": "2"})
 
 
-@functools.lru_cache(maxsize=4096)
+_CACHED_UNIT_LENGTH = 40  # the longest unit spelling in the data has 16 characters
+
+
 def normalize_unit(unit: str) -> str:
     """The form unit spellings are indexed under: ``µg/L``, ``ug/l`` and ``mcg/L`` agree."""
+    # Memoised for unit-sized strings only, so that the cache holds at most 4,096 short keys
+    # however long the strings callers pass.
+    if len(unit) <= _CACHED_UNIT_LENGTH:
+        return _normalize_short_unit(unit)
+    return _normalize_unit(unit)
+
+
+def _normalize_unit(unit: str) -> str:
     u = unit.strip().translate(_UNIT_STRIP).casefold()
     return u.replace("\u03bc", "u").replace("\u00b5", "u").replace("mcg", "ug")
+
+
+_normalize_short_unit = functools.lru_cache(maxsize=4096)(_normalize_unit)

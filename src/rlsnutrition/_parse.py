@@ -7,7 +7,6 @@ Anything else raises one of the documented errors, naming the input.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import sys
@@ -17,9 +16,9 @@ from numbers import Real
 from typing import Literal, NamedTuple
 
 from ._knowledge import Knowledge, knowledge
-from ._normalize import normalize_name, normalize_unit
+from ._units import accepted, from_default, to_default, unit_spec
 from .assessment import JudgedValue
-from .errors import InvalidLabValueError, UnknownAnalyteError, UnknownUnitError
+from .errors import InvalidLabValueError
 from .errors import show as _show
 from .labs import COMPARATORS, Censor, LabResult, comparator_of, newest, split_comparator
 from .model import Analyte, UnitSpec
@@ -50,44 +49,7 @@ class Measurement(NamedTuple):
 
 def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
     """The analyte a lab key names (id, alias or LOINC code)."""
-    k = k or knowledge()
-    index = k.analyte_index
-    if isinstance(key, str):
-        found = index.get(key) or index.get(normalize_name(key))
-        if found is not None:
-            return found
-        display = {normalize_name(a.id): a.id for a in k.analytes}
-        for a in k.analytes:
-            for alias in a.aliases:
-                display.setdefault(normalize_name(alias), alias)
-        close = difflib.get_close_matches(normalize_name(key), display, n=3, cutoff=0.6)
-        raise UnknownAnalyteError(key, tuple(display[c] for c in close))
-    raise UnknownAnalyteError(_show(key))
-
-
-def _unit_spec(
-    analyte: Analyte, unit: object, k: Knowledge, units: Units = "conventional"
-) -> UnitSpec:
-    """The accepted unit ``unit`` names; for None or a blank, the analyte's default unit for
-    ``units``."""
-    if unit is None or (isinstance(unit, str) and not unit.strip()):
-        if units == "si":
-            return k.unit_index[analyte.id, normalize_unit(analyte.si_unit)]
-        return analyte.units[0]
-    if not isinstance(unit, str):
-        raise UnknownUnitError(
-            f"unit {_show(unit)} for {analyte.id} is not a string; accepted: {_accepted(analyte)}"
-        )
-    spec = k.unit_index.get((analyte.id, normalize_unit(unit)))
-    if spec is not None:
-        return spec
-    raise UnknownUnitError(
-        f"unit {_show(unit)} is not accepted for {analyte.id}; accepted: {_accepted(analyte)}"
-    )
-
-
-def _accepted(analyte: Analyte) -> str:
-    return ", ".join(spec.unit for spec in analyte.units)
+    return (k or knowledge()).find_analyte(key)
 
 
 def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None, str | None]:
@@ -179,8 +141,8 @@ def measure(
             f"{analyte.id} value {_show(raw)} is negative; lab values are >= 0"
         )
     number += 0.0  # -0.0 is 0.0
-    spec = _unit_spec(analyte, unit, k, units)
-    value = number * spec.factor
+    spec = unit_spec(analyte, unit, k, units)
+    value = to_default(number, spec)
     if not math.isfinite(value):
         raise InvalidLabValueError(
             f"{analyte.id} value {_show(raw)} is too large to be a lab value"
@@ -203,8 +165,8 @@ def _limits_for(k: Knowledge) -> dict[str, float]:
         for a in k.analytes:
             bounds = [a.max_plausible] if a.max_plausible is not None else []
             if a.plausibility is not None:
-                spec = k.unit_index[a.id, normalize_unit(a.plausibility.unit)]
-                bounds.append(a.plausibility.max * spec.factor)
+                spec = unit_spec(a, a.plausibility.unit, k)
+                bounds.append(to_default(a.plausibility.max, spec))
             if bounds:
                 limits[a.id] = min(bounds)
         _limits, _limits_k = limits, k
@@ -223,15 +185,15 @@ def _check_plausible(
     limit = _limits_for(k).get(analyte.id)
     if limit is None or value <= limit:
         return
-    bound = f"{limit / spec.factor:.12g} {spec.unit}"
+    bound = f"{from_default(limit, spec):.12g} {spec.unit}"
     if analyte.max_plausible is not None and value > analyte.max_plausible:
         raise InvalidLabValueError(f"{analyte.id} value {_show(raw)} is impossible: above {bound}")
-    fits = [u for u in analyte.units if u.factor < spec.factor and number * u.factor <= limit]
+    fits = [u for u in analyte.units if u.factor < spec.factor and to_default(number, u) <= limit]
     if fits:
         likely = max(fits, key=lambda u: u.factor)
         hint = f"it was most likely in {likely.unit} ({number:g} {likely.unit} is plausible)"
     else:
-        hint = f"no unit {analyte.id} accepts makes it plausible ({_accepted(analyte)})"
+        hint = f"no unit {analyte.id} accepts makes it plausible ({accepted(analyte)})"
     raise InvalidLabValueError(
         f"{analyte.id} value {_show(raw)} is impossible in {spec.unit} (above {bound}); {hint}"
     )

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from ._knowledge import Knowledge
-from ._normalize import normalize_unit
 from ._parse import Measurement
+from ._units import from_default, to_default, unit_spec
 from .assessment import Finding, Note, Status
 from .errors import DataError
 from .labs import Context
@@ -133,9 +133,9 @@ class Cut:
     __slots__ = ("by_scale", "holds_at", "limit", "templates", "threshold", "unit", "value")
 
     def __init__(self, threshold: Threshold, analyte: Analyte, k: Knowledge) -> None:
-        spec = k.unit_index[threshold.analyte, normalize_unit(threshold.unit)]
+        spec = unit_spec(analyte, threshold.unit, k)
         self.threshold = threshold
-        self.value = value = threshold.value * spec.factor
+        self.value = value = to_default(threshold.value, spec)
         self.unit = analyte.default_unit
         self.holds_at = _OPS[threshold.comparator]
         self.templates: dict[tuple[str, bool, str | None], str] = {}  # see template()
@@ -143,10 +143,10 @@ class Cut:
         # (20 ng/mL)") meets the published figure; scales of the same size share it.
         self.by_scale: dict[str, float] = {}
         for e in threshold.equivalents:
-            e_factor = k.unit_index[threshold.analyte, normalize_unit(e.unit)].factor
+            e_spec = unit_spec(analyte, e.unit, k)
             for scale in analyte.units:
-                if scale.factor == e_factor:
-                    self.by_scale[scale.unit] = e.value * e_factor
+                if scale.factor == e_spec.factor:
+                    self.by_scale[scale.unit] = to_default(e.value, e_spec)
         # The cut-off as a rationale quotes it, per scale: as stated, as published on that
         # scale where the source gives a figure for it, else converted.
         self.limit: dict[str, str] = {}
@@ -155,10 +155,10 @@ class Cut:
             if scale.unit == spec.unit:
                 self.limit[scale.unit] = stated
             elif scale.unit in self.by_scale:
-                published = self.by_scale[scale.unit] / scale.factor
+                published = from_default(self.by_scale[scale.unit], scale)
                 self.limit[scale.unit] = f"{published:g} {scale.unit} ({stated})"
             else:
-                self.limit[scale.unit] = f"{stated} ({value / scale.factor:.4g} {scale.unit})"
+                self.limit[scale.unit] = f"{stated} ({from_default(value, scale):.4g} {scale.unit})"
 
     def value_for(self, scale: str | None) -> float:
         """The cut-off for a value given on ``scale``, in the default unit."""

@@ -126,7 +126,7 @@ class Assessment:
             InvalidArgumentError: this assessment holds no finding for it (one made by
                 ``assess`` holds all six; a stored one may have been cut down).
         """
-        from .lookup import lookup_nutrient
+        from .knowledge import lookup_nutrient
 
         nid = lookup_nutrient(nutrient).id
         for f in self.findings:

@@ -9,18 +9,22 @@ import argparse
 import io
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import attrs
 
 from . import __version__
-from ._assess import assess
-from ._converter import converter
-from ._knowledge import knowledge
-from ._parse import find_analyte
 from .errors import RLSNutritionError
-from .labs import Context, LabResult, latest
-from .lookup import foods_rich_in, lookup_nutrient, nutrients
-from .model import DIETS
+from .knowledge import analytes, foods_rich_in, lookup_analyte, lookup_nutrient, nutrients
+from .model import DIETS, SEXES
+
+if TYPE_CHECKING:
+    from .labs import LabResult
+
+# The assessment half is imported by the command that needs it, so that `lookup`, `foods` and
+# `nutrients` start as fast as a lookup from Python.
 
 __all__ = ["main"]
 
@@ -72,16 +76,16 @@ def _parser() -> argparse.ArgumentParser:
         help="judge lab results for RLS",
         description="Judge lab results for the six RLS-linked nutrients. Give labs as\n"
         "ANALYTE=VALUE (a number in the default unit, or with a unit: 'vitamin_d=30 nmol/L',\n"
-        "'ferritin=<5'), and/or FHIR files. Analytes: ferritin, tsat, serum_iron, tibc,\n"
-        "hemoglobin, crp, vitamin_b12, mma, homocysteine, vitamin_d, folate, rbc_folate,\n"
-        "magnesium, plp, egfr (or an alias or LOINC code); units as in the docs' guide.",
+        "'ferritin=<5'), and/or FHIR files. Analytes:\n"
+        + textwrap.fill(", ".join(a.id for a in analytes()), width=88)
+        + "\n(or an alias or LOINC code); units as in the docs' guide.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("labs", nargs="*", metavar="ANALYTE=VALUE", help="e.g. ferritin=45 tsat=18")
     s.add_argument(
         "--sex",
-        choices=("female", "male"),
+        choices=SEXES,
         help="picks the WHO hemoglobin cut-off for anaemia (unknown: the lower one)",
     )
     s.add_argument(
@@ -124,7 +128,7 @@ def _cmd_nutrients(args: argparse.Namespace) -> None:
 def _cmd_lookup(args: argparse.Namespace) -> None:
     n = lookup_nutrient(args.name)
     if args.json:
-        _print_json(converter.unstructure(n))
+        _print_json(attrs.asdict(n))
     else:
         print(n.summary())
 
@@ -133,7 +137,7 @@ def _cmd_foods(args: argparse.Namespace) -> None:
     n = lookup_nutrient(args.nutrient)
     foods = foods_rich_in(n, limit=args.limit, diet=args.diet)
     if args.json:
-        _print_json(converter.unstructure(foods))
+        _print_json([attrs.asdict(f) for f in foods])
         return
     print(f"Foods rich in {n.name}" + (f" ({args.diet})" if args.diet else "") + ", per serving:")
     for f in foods:
@@ -150,6 +154,9 @@ def _parse_lab(text: str) -> tuple[str, str]:
 
 
 def _cmd_assess(args: argparse.Namespace) -> None:
+    from . import assess
+    from .labs import Context
+
     labs = [_parse_lab(item) for item in args.labs]
     results: list[LabResult] = []
     if args.patient is not None and not args.fhir:
@@ -173,11 +180,10 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     )
     # Labs typed on the command line win over the same analyte from a file. Keys are analyte
     # ids from here on.
-    k = knowledge()
     combined: dict[str, object] = {r.analyte: r for r in results}
     typed: dict[str, str] = {}
     for key, value in labs:
-        analyte = find_analyte(key, k).id
+        analyte = lookup_analyte(key).id
         if analyte in typed:
             raise _UsageError(
                 f"{analyte} is given twice ({typed[analyte]} and {key}={value}); "
@@ -196,6 +202,7 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> tuple[list[LabResul
     """The newest result per analyte across FHIR files that are all about one person, by the
     one newest-result policy (``labs.latest``), and what could not be judged, as lines."""
     from . import fhir
+    from .labs import latest
 
     reads = [(path, fhir.read(path, patient=patient)) for path in paths]
     subjects = {read.subject for _, read in reads}

@@ -36,46 +36,65 @@ class RLSNutritionError(Exception):
 class UnknownNutrientError(RLSNutritionError, LookupError):
     """A name matches none of the six nutrients, their aliases or their forms.
 
-    ``suggestions`` holds the closest known names ("did you mean"), best first.
+    Attributes:
+        name: the name as given.
+        suggestions: the closest known names ("did you mean"), best first.
+        accepted: the nutrient ids, as the message lists them.
     """
 
-    def __init__(self, name: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        suggestions: tuple[str, ...] = (),
+        accepted: tuple[str, ...] = (),
+        why: str = "",
+    ) -> None:
         self.name = name
         self.suggestions = suggestions
-        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else "."
+        self.accepted = accepted
+        self._why = why
+        known = ", ".join(accepted) if accepted else "see rlsnutrition.nutrients()"
         super().__init__(
-            f"unknown nutrient {show(name)}{hint} Known nutrients: iron, magnesium, vitamin_b12, "
-            "vitamin_b6, vitamin_d, folate (or any of their aliases and forms)."
+            f"unknown nutrient {show(name)}{why}{_hint(suggestions)} Known nutrients: {known} "
+            "(or any of their aliases and forms)."
         )
 
     def __reduce__(
         self,
-    ) -> tuple[type[UnknownNutrientError], tuple[str, tuple[str, ...]], dict[str, object]]:
+    ) -> tuple[type[UnknownNutrientError], tuple[object, ...], dict[str, object]]:
         # The state keeps what was set on the error later (panel_index, notes) across pickling.
-        return (type(self), (self.name, self.suggestions), self.__dict__)
+        return (type(self), (self.name, self.suggestions, self.accepted, self._why), self.__dict__)
 
 
 class UnknownAnalyteError(RLSNutritionError, LookupError):
     """A lab key matches no analyte id, alias or LOINC code.
 
-    ``suggestions`` holds the closest known analyte names, best first.
+    Attributes:
+        key: the key as given.
+        suggestions: the closest known analyte names, best first.
+        accepted: the analyte ids, as the message lists them.
     """
 
-    def __init__(self, key: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        key: str,
+        suggestions: tuple[str, ...] = (),
+        accepted: tuple[str, ...] = (),
+        why: str = "",
+    ) -> None:
         self.key = key
         self.suggestions = suggestions
-        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else "."
+        self.accepted = accepted
+        self._why = why
+        ids = f" ({', '.join(accepted)})" if accepted else " (see rlsnutrition.analytes())"
         super().__init__(
-            f"unknown lab analyte {show(key)}{hint} Accepted: an analyte id (ferritin, tsat, "
-            "serum_iron, tibc, hemoglobin, crp, vitamin_b12, mma, homocysteine, vitamin_d, "
-            "folate, rbc_folate, magnesium, plp, egfr), one of their aliases, or a LOINC code."
+            f"unknown lab analyte {show(key)}{why}{_hint(suggestions)} Accepted: an analyte "
+            f"id{ids}, one of their aliases, or a LOINC code."
         )
 
-    def __reduce__(
-        self,
-    ) -> tuple[type[UnknownAnalyteError], tuple[str, tuple[str, ...]], dict[str, object]]:
+    def __reduce__(self) -> tuple[type[UnknownAnalyteError], tuple[object, ...], dict[str, object]]:
         # The state keeps what was set on the error later (panel_index, notes) across pickling.
-        return (type(self), (self.key, self.suggestions), self.__dict__)
+        return (type(self), (self.key, self.suggestions, self.accepted, self._why), self.__dict__)
 
 
 class UnknownUnitError(RLSNutritionError, ValueError):
@@ -107,6 +126,10 @@ def show(obj: object, limit: int = 60) -> str:
     except Exception:  # a caller's object with a broken __repr__
         text = f"<a {type(obj).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _hint(suggestions: tuple[str, ...]) -> str:
+    return f"; did you mean {_or_list(suggestions)}?" if suggestions else "."
 
 
 def _or_list(items: tuple[str, ...]) -> str:

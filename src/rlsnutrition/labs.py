@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
 from .errors import InvalidArgumentError, show
+from .model import SEXES, Comparator, Sex
 
 __all__ = ["Conflict", "Context", "LabResult", "Latest", "latest"]
 
-Censor = Literal["<", "<=", ">", ">="]
+Censor = Comparator
 
 # The one comparator vocabulary, for strings ("≤5"), (value, unit) tuples, LabResult and FHIR
 # Quantity.comparator alike: every spelling accepted, and the comparator it means.
@@ -72,12 +73,10 @@ class LabResult:
     when: str | None = None
 
 
-_SEXES = ("female", "male")
-
-
 def _check_sex(_: object, __: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and value not in _SEXES:
-        raise InvalidArgumentError(f"sex must be 'female', 'male' or None, not {show(value)}")
+    if value is not None and value not in SEXES:
+        accepted = ", ".join(repr(s) for s in SEXES)
+        raise InvalidArgumentError(f"sex must be {accepted} or None, not {show(value)}")
 
 
 def _check_age(_: object, __: attrs.Attribute[int | None], value: object) -> None:
@@ -105,7 +104,7 @@ class Context:
         Context(sex='female', age=None, pregnant=True, kidney_disease=False, dialysis=False)
     """
 
-    sex: Literal["female", "male"] | None = attrs.field(default=None, validator=_check_sex)
+    sex: Sex | None = attrs.field(default=None, validator=_check_sex)
     age: int | None = attrs.field(default=None, validator=_check_age)
     pregnant: bool = attrs.field(default=False, validator=_check_flag)
     kidney_disease: bool = attrs.field(default=False, validator=_check_flag)

@@ -4,8 +4,9 @@ Every record that carries a clinical number also carries the references behind i
 :class:`Reference` objects a reviewer can follow.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: the records are re-exported as
+# ``rlsnutrition.<Name>`` (their ``__module__``), so their annotations must already be objects
+# when cattrs reads them, not names to look up in a module they no longer claim.
 import textwrap
 from typing import Literal, get_args
 
@@ -79,7 +80,18 @@ def _fmt(amount: float) -> str:
 
 @attrs.frozen(repr=False)
 class Reference:
-    """A citable source: guideline, fact sheet, regulation, database or paper."""
+    """A citable source: guideline, fact sheet, regulation, database or paper.
+
+    Attributes:
+        id: a stable id, unique across the data (``"aasm-2024"``).
+        kind: what sort of source it is.
+        title: the source's title.
+        publisher: who published it (journal, agency, database).
+        year: the year of publication or of the version used.
+        url: where to read it, if it has a stable address.
+        doi: its DOI, without ``https://doi.org/``.
+        pmid: its PubMed id.
+    """
 
     id: str
     kind: ReferenceKind
@@ -107,7 +119,13 @@ class Reference:
 
 @attrs.frozen(repr=False)
 class Evidence:
-    """How strong the evidence linking a nutrient to RLS is, and why."""
+    """How strong the evidence linking a nutrient to RLS is, and why.
+
+    Attributes:
+        grade: ``"strong"``, ``"moderate"``, ``"limited"`` or ``"insufficient"``.
+        summary: what the evidence shows, in a few sentences.
+        references: the studies and guidelines behind the grade.
+    """
 
     grade: EvidenceGrade
     summary: str
@@ -119,7 +137,14 @@ class Evidence:
 
 @attrs.frozen(repr=False)
 class DailyValue:
-    """The FDA Daily Value (2016 labelling rule) that every %DV in the data is computed against."""
+    """The FDA Daily Value (2016 labelling rule) that every %DV in the data is computed against.
+
+    Attributes:
+        amount: the Daily Value per day.
+        unit: its unit (``"mg"``, ``"mcg"``, ``"mcg DFE"``).
+        basis: whom it applies to and which rule sets it.
+        references: the regulation.
+    """
 
     amount: float
     unit: AmountUnit
@@ -157,7 +182,18 @@ class _LifeStage:
 
 @attrs.frozen(repr=False)
 class Intake(_LifeStage):
-    """A recommended intake (RDA or AI) for one life stage."""
+    """A recommended intake (RDA or AI) for one life stage.
+
+    Attributes:
+        age_min: the youngest age in years the row covers.
+        age_max: the oldest age in years it covers, or None for no upper bound.
+        sex: ``"female"``, ``"male"``, or None for both.
+        condition: ``"pregnancy"``, ``"lactation"``, or None.
+        kind: ``"RDA"`` (Recommended Dietary Allowance) or ``"AI"`` (Adequate Intake).
+        amount: the intake per day.
+        unit: its unit.
+        references: the Dietary Reference Intakes report it comes from.
+    """
 
     kind: IntakeKind
     amount: float
@@ -170,7 +206,18 @@ class Intake(_LifeStage):
 
 @attrs.frozen(repr=False)
 class UpperLimit(_LifeStage):
-    """A Tolerable Upper Intake Level, with what it covers; ``amount`` is None if none is set."""
+    """A Tolerable Upper Intake Level, with what it covers; ``amount`` is None if none is set.
+
+    Attributes:
+        age_min: the youngest age in years the row covers.
+        age_max: the oldest age in years it covers, or None for no upper bound.
+        sex: ``"female"``, ``"male"``, or None for both.
+        condition: ``"pregnancy"``, ``"lactation"``, or None.
+        amount: the upper level per day, or None where none is established.
+        unit: its unit.
+        applies_to: what the level counts (e.g. supplements and medicines only, not food).
+        references: the report that sets it.
+    """
 
     amount: float | None
     unit: AmountUnit
@@ -186,7 +233,21 @@ class UpperLimit(_LifeStage):
 
 @attrs.frozen(repr=False)
 class FoodSource:
-    """A food and how much of a nutrient one serving holds."""
+    """A food and how much of a nutrient one serving holds.
+
+    Attributes:
+        name: the food as its source names it.
+        serving: the serving the amount is for (``"3 ounces"``, ``"1 cup"``).
+        amount: how much of the nutrient one serving holds.
+        unit: the unit of ``amount``.
+        percent_dv: the serving's percent of the Daily Value, as its source prints it, or None
+            where the source prints none.
+        food_group: the kind of food, from which its diet tags follow.
+        diets: the diets the food fits (``"vegan"``, ``"vegetarian"``, ``"pescatarian"``).
+        references: where the figure comes from (NIH ODS fact sheet, USDA FoodData Central).
+        note: anything the figure needs said, such as the range a source prints where one
+            amount is stored.
+    """
 
     name: str
     serving: str
@@ -205,7 +266,13 @@ class FoodSource:
 
 @attrs.frozen(repr=False)
 class SupplementForm:
-    """A supplement form and what is known about its absorption."""
+    """A supplement form and what is known about its absorption.
+
+    Attributes:
+        name: the form (``"ferrous sulfate"``).
+        notes: what is known about it: elemental content, absorption, tolerance.
+        references: the sources of those notes.
+    """
 
     name: str
     notes: str
@@ -217,7 +284,13 @@ class SupplementForm:
 
 @attrs.frozen(repr=False)
 class Statement:
-    """A cited statement on one topic: a caution, an interaction or a group at risk."""
+    """A cited statement on one topic: a caution, an interaction or a group at risk.
+
+    Attributes:
+        topic: what the statement is about, in a few words.
+        text: the statement.
+        references: its sources.
+    """
 
     topic: str
     text: str
@@ -229,7 +302,30 @@ class Statement:
 
 @attrs.frozen(repr=False)
 class Nutrient:
-    """One of the six RLS-linked nutrients, with everything the library knows about it."""
+    """One of the six RLS-linked nutrients, with everything the library knows about it.
+
+    Attributes:
+        id: one of ``"iron"``, ``"magnesium"``, ``"vitamin_b12"``, ``"vitamin_b6"``,
+            ``"vitamin_d"``, ``"folate"``.
+        name: the name to show (``"Vitamin B12"``).
+        aliases: other names it is known by (``"B12"``, ``"cobalamin"``).
+        forms: its chemical and supplement forms (``"methylcobalamin"``).
+        rls_role: what it has to do with RLS.
+        mechanism: how it is thought to act.
+        evidence: how strong the evidence for a link to RLS is.
+        daily_value: the FDA Daily Value every ``FoodSource.percent_dv`` is computed against.
+        intakes: recommended intakes by life stage.
+        upper_limits: Tolerable Upper Intake Levels by life stage.
+        foods: foods that hold it, as published (see [foods_rich_in][rlsnutrition.foods_rich_in]
+            for them sorted and filtered by diet).
+        supplement_forms: supplement forms with notes on their absorption.
+        cautions: what to watch for (e.g. iron overload, B6 neuropathy).
+        interactions: with foods and medicines (e.g. iron with calcium or levothyroxine).
+        groups_at_risk: who is likely to lack it.
+        lab_tests: the ids of the analytes that measure it (see
+            [lookup_analyte][rlsnutrition.lookup_analyte]).
+        references: every source the nutrient's data cites.
+    """
 
     id: str
     name: str
@@ -291,7 +387,17 @@ class Nutrient:
 
 @attrs.frozen(repr=False)
 class RLSFactor:
-    """Something outside the six nutrients that triggers or worsens RLS."""
+    """Something outside the six nutrients that triggers or worsens RLS.
+
+    Attributes:
+        id: a stable id (``"caffeine"``).
+        kind: ``"trigger"``, ``"secondary-cause"`` or ``"medicine"``.
+        name: the name to show.
+        aliases: other names it is known by.
+        examples: examples (for a medicine class, some of its drugs).
+        text: what is known, in a few sentences.
+        references: its sources.
+    """
 
     id: str
     kind: FactorKind
@@ -307,7 +413,14 @@ class RLSFactor:
 
 @attrs.frozen
 class UnitSpec:
-    """A unit an analyte accepts and its factor to the analyte's default unit."""
+    """A unit an analyte accepts and its factor to the analyte's default unit.
+
+    Attributes:
+        unit: the unit as shown (``"nmol/L"``).
+        spellings: other ways it is written that mean the same unit.
+        factor: a value in this unit times ``factor`` is the value in the default unit.
+        references: the source of the factor (a molar mass, say), if it is not 1.
+    """
 
     unit: str
     spellings: tuple[str, ...]
@@ -318,7 +431,14 @@ class UnitSpec:
 @attrs.frozen
 class Plausibility:
     """A sanity limit, not a clinical cut-off: above ``max`` (in ``unit``) a value cannot be
-    real, so it was most likely given in another unit. ``reasoning`` says why."""
+    real, so it was most likely given in another unit. ``reasoning`` says why.
+
+    Attributes:
+        max: the largest plausible value.
+        unit: the unit of ``max``.
+        reasoning: why a value above it cannot be real.
+        references: the sources of the limit.
+    """
 
     max: float = attrs.field(validator=attrs.validators.gt(0))
     unit: str
@@ -332,6 +452,19 @@ class Analyte:
 
     ``default_unit`` reads a bare number under ``units="conventional"``, ``si_unit`` under
     ``units="si"``.
+
+    Attributes:
+        id: the analyte id ``assess`` takes (``"ferritin"``).
+        name: the name to show.
+        aliases: other names it is known by.
+        nutrient: the id of the nutrient it measures, or None (CRP, eGFR).
+        loinc: its LOINC codes.
+        default_unit: the unit a bare number is read in (``units="conventional"``).
+        si_unit: the unit a bare number is read in under ``units="si"``.
+        units: every unit it accepts, the default first.
+        max_plausible: a value above this (in the default unit) is refused as impossible.
+        references: the sources of its units and bounds.
+        plausibility: the sanity limit above which a value is refused, with its reasoning.
     """
 
     id: str
@@ -352,7 +485,12 @@ class Analyte:
 
 @attrs.frozen
 class Equivalent:
-    """A cut-off as its source also states it in another unit: "30 nmol/L (12 ng/mL)"."""
+    """A cut-off as its source also states it in another unit: "30 nmol/L (12 ng/mL)".
+
+    Attributes:
+        value: the figure as published.
+        unit: its unit.
+    """
 
     value: float
     unit: str
@@ -365,6 +503,18 @@ class Threshold:
     ``equivalents`` are the same cut-off as the source states it in other units, rounded as
     published; a value given on one of those scales is compared with the published figure, so
     that a lab's "20 ng/mL" meets the source's "50 nmol/L (20 ng/mL)" as the source means it.
+
+    Attributes:
+        id: a stable id (``"iron.ferritin.oral_iron"``).
+        analyte: the id of the analyte it applies to.
+        comparator: ``"<"``, ``"<="``, ``">"`` or ``">="``.
+        value: the cut-off as published.
+        unit: its unit as published.
+        population: whom it applies to.
+        meaning: what it means when it holds.
+        source_text: what the source says, quoted or closely paraphrased.
+        references: its sources.
+        equivalents: the cut-off in other units, as the source also states it.
     """
 
     id: str
@@ -388,7 +538,13 @@ class Threshold:
 
 @attrs.frozen
 class KnowledgeInfo:
-    """The version and review date of the packaged knowledge."""
+    """The version and review date of the packaged knowledge.
+
+    Attributes:
+        version: the data's version.
+        reviewed: the ISO date it was last reviewed.
+        notes: anything to know about this version.
+    """
 
     version: str
     reviewed: str
