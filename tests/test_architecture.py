@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"knowledge", "_units"},
     {"labs", "assessment", "_json", "_parse", "_rules"},
     {"_assess"},
-    {"fhir", "_fhir_refs", "_fhir_source", "cds", "frame"},
+    {"fhir", "_fhir_refs", "_fhir_source", "_fhir_context", "cds", "frame"},
     {"cli", "__main__"},
 ]
 LAYER = {name: i for i, layer in enumerate(LAYERS) for name in layer}

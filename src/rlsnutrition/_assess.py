@@ -47,8 +47,11 @@ def assess(
         InvalidArgumentError: ``units`` is neither "conventional" nor "si".
         TypeError: ``labs`` is not a mapping or an iterable, or ``context`` is not a Context.
     """
+    # What rlsnutrition.fhir.read returns brings its subject, context and warnings along.
+    fhir = sys.modules.get("rlsnutrition.fhir")
+    read = labs if fhir is not None and isinstance(labs, fhir.FhirLabs) else None
     if context is None:
-        context = _DEFAULT_CONTEXT
+        context = read.context if read is not None and read.context else _DEFAULT_CONTEXT
     elif not isinstance(context, Context):
         raise TypeError(f"context must be a rlsnutrition.Context, not {type(context).__name__}")
     if units not in UNITS:
@@ -60,8 +63,10 @@ def assess(
     return Assessment(
         findings=findings,
         missing_tests=missing_tests(measured, findings, rules),
-        warnings=tuple(warnings(measured, context, rules)),
+        warnings=tuple(warnings(measured, context, rules))
+        + (read.assessment_warnings() if read is not None else ()),
         knowledge_version=k.info.version,
+        subject=read.subject if read is not None else None,
     )
 
 

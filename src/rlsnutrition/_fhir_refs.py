@@ -53,6 +53,18 @@ def split(ref: str) -> tuple[str | None, str, str] | None:
     return None  # a path that is neither relative Type/id nor an absolute URL
 
 
+def effective(resource: dict[str, Any]) -> str | None:
+    """When a resource's finding holds: effective[x], else when it was issued."""
+    period = d(resource.get("effectivePeriod"))
+    return (
+        s(resource.get("effectiveDateTime"))
+        or s(resource.get("effectiveInstant"))
+        or s(period.get("end"))
+        or s(period.get("start"))
+        or s(resource.get("issued"))
+    )
+
+
 def is_absolute(ref: str) -> bool:
     return ref.startswith("urn:") or "://" in ref
 
@@ -86,6 +98,9 @@ class Index:
         self.by_key: dict[str, list[dict[str, Any]]] = {}
         self.resources: list[dict[str, Any]] = []
         self.meta: dict[str, tuple[str, str]] = {}  # subject key -> (type, id) it names
+        self.named: dict[str, dict[str, Any]] = {}  # subject key -> the resource, if held
+        self._subjects: dict[int, object] = {}
+        self._keys: dict[tuple[str, str | None], str] = {}
 
     def add_entry(self, resource: dict[str, Any], full_url: str | None) -> None:
         rtype, rid = s(resource.get("resourceType")), s(resource.get("id"))
@@ -143,6 +158,14 @@ class Index:
         if ref.startswith("#"):
             outer = node.container if node.container is not None else holder
             return f"{self.node(outer).scope}{ref}"
+        memo = (ref, node.base)
+        key = self._keys.get(memo)
+        if key is None:
+            key = self._keys[memo] = self._key_of(ref, node.base)
+        return key
+
+    @staticmethod
+    def _key_of(ref: str, base: str | None) -> str:
         if is_absolute(ref):
             parsed = split(ref)
             if parsed is not None and parsed[0] is not None:
@@ -152,7 +175,7 @@ class Index:
         if parsed is None:
             return ref
         relative = f"{parsed[1]}/{parsed[2]}"
-        return f"{node.base}/{relative}" if node.base else relative
+        return f"{base}/{relative}" if base else relative
 
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
         """The resources ``ref`` names (more than one: versions of one resource)."""
@@ -166,13 +189,23 @@ class Index:
             ]
         return self.by_key.get(self.key_of(ref, holder), [])
 
-    def subject_of(self, resource: dict[str, Any], field: str = "subject") -> str | None:
+    def subject_of(self, resource: dict[str, Any]) -> str | None:
         """Who ``resource`` is about, as a key that two resources share only when FHIR says they
         name the same one; None when it names no one."""
-        subject = d(resource.get(field))
+        known = self._subjects.get(id(resource), self)
+        if known is self:
+            known = self._subjects[id(resource)] = self._subject_of(resource)
+        return known  # type: ignore[return-value]
+
+    def _subject_of(self, resource: dict[str, Any]) -> str | None:
+        subject = d(resource.get("subject"))
         ref = s(subject.get("reference"))
         if ref is not None:
             key = self.key_of(ref, resource)
+            if key not in self.named:
+                targets = self.resolve(ref, resource)
+                if len(targets) == 1:
+                    self.named[key] = targets[0]
             if key not in self.meta and not ref.startswith("#"):
                 parsed = split(ref)
                 targets = self.by_key.get(key, [])

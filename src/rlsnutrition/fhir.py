@@ -31,16 +31,19 @@ from typing import Any
 
 import attrs
 
-from ._fhir_refs import Index, d, lst, s
+from ._fhir_context import Medicine, read_context, read_medicines
+from ._fhir_refs import Index, d, effective, lst, s
 from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
+from .assessment import Note
 from .errors import InvalidLabValueError, UnknownUnitError
 from .errors import show as _show
-from .labs import Censor, LabResult, comparator_of, newest, parse_when
+from .knowledge import analytes, rls_factors
+from .labs import Censor, Context, LabResult, comparator_of, newest, parse_when
 from .model import Analyte
 
-__all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Skipped", "read"]
+__all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Medicine", "Skipped", "read"]
 
 LOINC = "http://loinc.org"
 # LOINC's OID, which documents converted from C-CDA use as the coding system.
@@ -79,13 +82,38 @@ class FhirLabs:
     """The lab results read from a FHIR source: the newest per analyte, and what was skipped.
 
     ``subject`` is whom they are about, as the source names that person (a full URL when the
-    source gives the server); ``assess`` takes a FhirLabs directly: ``rn.assess(fhir.read(path))``.
+    source gives the server). ``context`` is the :class:`~rlsnutrition.Context` the source
+    gives for that subject (sex and age at the newest result from the Patient, pregnancy,
+    chronic kidney disease and dialysis), or None when it says nothing; ``medicines`` lists the
+    subject's current medicines that may worsen RLS; ``notes`` what the reader could not use
+    as given.
+
+    ``assess`` takes a FhirLabs directly, ``rn.assess(fhir.read(path))``: it judges in
+    ``context`` unless given ``context=``, and its warnings carry the notes and medicines.
     """
 
     results: tuple[LabResult, ...]
     skipped: tuple[Skipped, ...] = ()
     subject: str | None = None
     notes: tuple[str, ...] = ()
+    context: Context | None = None
+    medicines: tuple[Medicine, ...] = ()
+
+    def assessment_warnings(self) -> tuple[Note, ...]:
+        """What an assessment of these labs should warn about: each medicine that may worsen
+        RLS (``medication-may-worsen-rls``) and each note (``fhir-note``)."""
+        names = {f.id: f.name for f in rls_factors("medicine")}
+        out = [
+            Note(
+                "medication-may-worsen-rls",
+                f"The record lists {m.name} ({names.get(m.factor, m.factor)}), which may "
+                "worsen RLS symptoms. Review it with the prescriber; do not stop a medicine "
+                "without medical advice.",
+            )
+            for m in self.medicines
+        ]
+        out += [Note("fhir-note", f"From the FHIR record: {note}.") for note in self.notes]
+        return tuple(out)
 
     def __repr__(self) -> str:
         analytes = ", ".join(r.analyte for r in self.results)
@@ -127,17 +155,6 @@ def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYT
     return _Reader(doc, name, knowledge()).read(patient)
 
 
-def _effective(resource: dict[str, Any]) -> str | None:
-    period = d(resource.get("effectivePeriod"))
-    return (
-        s(resource.get("effectiveDateTime"))
-        or s(resource.get("effectiveInstant"))
-        or s(period.get("end"))
-        or s(period.get("start"))
-        or s(resource.get("issued"))
-    )
-
-
 @attrs.frozen
 class _Candidate:
     result: LabResult
@@ -147,16 +164,17 @@ class _Candidate:
     unit: str
 
 
-def _loinc_map(k: Knowledge) -> dict[str, Analyte]:
-    cached = _LOINC_CACHE.get(id(k))
-    if cached is None or cached[0] is not k:
-        cached = (k, {code: a for a in k.analytes for code in a.loinc})
-        _LOINC_CACHE.clear()
-        _LOINC_CACHE[id(k)] = cached
-    return cached[1]
+def _loinc_map() -> dict[str, Analyte]:
+    """Each LOINC code of the analytes ``assess`` judges, and its analyte."""
+    known = analytes()
+    if _LOINC_CACHE and _LOINC_CACHE[0][0] is known:
+        return _LOINC_CACHE[0][1]
+    table = {code: a for a in known for code in a.loinc}
+    _LOINC_CACHE[:] = [(known, table)]
+    return table
 
 
-_LOINC_CACHE: dict[int, tuple[Knowledge, dict[str, Analyte]]] = {}
+_LOINC_CACHE: list[tuple[tuple[Analyte, ...], dict[str, Analyte]]] = []
 
 
 def _members(resource: dict[str, Any]) -> list[Any]:
@@ -183,7 +201,7 @@ class _Reader:
 
     def __init__(self, doc: dict[str, Any], name: str, k: Knowledge) -> None:
         self.k = k
-        self.loinc = _loinc_map(k)
+        self.loinc = _loinc_map()
         self.index = Index()
         self.candidates: list[_Candidate] = []
         self.skipped: list[Skipped] = []
@@ -272,12 +290,23 @@ class _Reader:
                 else:
                     self._observation(obs, label, subject, when)
         results = self._newest(self.candidates)
-        notes: tuple[str, ...] = ()
+        notes: list[str] = []
         if self.unknown_status:
-            notes = (
-                f"{self.unknown_status} result(s) had status 'unknown' and were judged as given",
+            notes.append(
+                f"{self.unknown_status} result(s) had status 'unknown' and were judged as given"
             )
-        return FhirLabs(tuple(results), tuple(self.skipped), subject, notes)
+        current = [r for r in self.index.resources if id(r) not in self.retired]
+        dates = [w for w in (parse_when(r.when) for r in results) if w is not None]
+        held = self.index.named.get(subject) if subject is not None else None
+        person = held if held is not None and held.get("resourceType") == "Patient" else None
+        context, context_notes = read_context(
+            self.index, subject, person, current, max(dates, default=None)
+        )
+        notes += context_notes
+        medicines = read_medicines(self.index, subject, current)
+        return FhirLabs(
+            tuple(results), tuple(self.skipped), subject, tuple(notes), context, medicines
+        )
 
     def _plan(
         self, obs: dict[str, Any], inherited: list[tuple[str | None, str | None]]
@@ -287,7 +316,7 @@ class _Reader:
         own = self.index.subject_of(obs)
         subjects = {own} if own is not None else set()
         subjects |= {subject for _, subject in inherited if subject is not None}
-        own_when = _effective(obs)
+        own_when = effective(obs)
         whens = {when for when, _ in inherited if when is not None}
         if len(subjects) > 1 or (own_when is None and len(whens) > 1):
             about = sorted(subjects) if len(subjects) > 1 else sorted(whens)
@@ -316,7 +345,7 @@ class _Reader:
         while work:
             holder, refs, inherited = work.pop()
             ctx = (
-                _effective(holder) or inherited[0],
+                effective(holder) or inherited[0],
                 index.subject_of(holder) or inherited[1],
             )
             if ctx[1] is not None:
@@ -516,7 +545,7 @@ class _Reader:
                     else f"newer {analyte} results were found, and conflict"
                 )
             self._skip(c.resource, analyte, "superseded", why)
-        order = {a.id: i for i, a in enumerate(self.k.analytes)}
+        order = {a.id: i for i, a in enumerate(analytes())}
         return sorted((c.result for c in kept.values()), key=lambda r: order[r.analyte])
 
 
