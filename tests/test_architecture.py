@@ -14,7 +14,7 @@ PACKAGE = ROOT / "src" / "rlsnutrition"
 # Lowest first: a module may import its own layer and the layers before it, never after.
 LAYERS: list[set[str]] = [
     {"errors", "model"},
-    {"_normalize", "_converter", "_data", "_validate", "_knowledge"},
+    {"_normalize", "_converter", "_data", "_validate", "_knowledge", "_generate"},
     {"knowledge", "_units"},
     {"labs", "assessment", "_json", "_parse", "_rules"},
     {"_assess"},

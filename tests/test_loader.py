@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 
 import rlsnutrition as rn
-from rlsnutrition import _data, _knowledge
+from rlsnutrition import _data, _generate, _knowledge
 
 
 def test_importing_the_package_reads_no_data() -> None:
@@ -44,7 +46,7 @@ def test_many_threads_load_once_and_see_the_same_knowledge(
         return real_load()
 
     monkeypatch.setattr(_knowledge, "_knowledge", None)
-    monkeypatch.setattr(_knowledge, "_cached", lambda: None)  # an installed wheel has a cache
+    monkeypatch.setattr(_knowledge, "_generated", lambda: None)  # as in a wheel
     monkeypatch.setattr(_knowledge, "load", counting_load)
     barrier = threading.Barrier(16)
     seen: list[object] = []
@@ -164,34 +166,86 @@ def test_a_threshold_the_rules_need_but_the_data_lacks_is_named(
         _rules.Rules(_knowledge.load())
 
 
-def test_the_build_time_cache_holds_exactly_the_validated_knowledge(data_dir: Path) -> None:
-    validated = _knowledge.load()
-    _knowledge.write_cache(str(data_dir / _knowledge.CACHE_FILE))
-    cached = _knowledge._cached()
-    assert cached is not None
-    assert cached == validated
-    assert cached.nutrient_index["b12"] is cached.nutrients[2]
+def _package_copy(tmp_path: Path, *, generated: bool) -> Path:
+    """A copy of the package's code and data under ``tmp_path`` (for ``sys.path``), with the
+    module a wheel build generates if ``generated``."""
+    package = Path(rn.__file__).parent
+    target = tmp_path / "site" / "rlsnutrition"
+    shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
+    if generated:
+        _generate.write_module(str(target / "_knowledge_data.py"))
+    return target
 
 
-def test_a_cache_that_no_longer_matches_the_json_is_ignored(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+# Prints where the knowledge came from: "generated" when cattrs was never imported.
+_FIRST_LOOKUP = (
+    "import sys; sys.path.insert(0, sys.argv[1])\n"
+    "import rlsnutrition as rn\n"
+    "assert rn.__file__.startswith(sys.argv[1]), rn.__file__\n"
+    "print(rn.foods_rich_in('iron')[0].name)\n"
+    "print('json' if 'cattrs' in sys.modules else 'generated')\n"
+)
+
+
+def _first_lookup(package: Path) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_LOOKUP, str(package.parent)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.splitlines()
+
+
+def test_the_generated_module_holds_exactly_the_validated_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _knowledge.write_cache(str(data_dir / _knowledge.CACHE_FILE))
-    iron = json.loads((data_dir / "nutrients" / "iron.json").read_text("utf-8"))
-    iron["foods"][0]["colour"] = "red"
-    (data_dir / "nutrients" / "iron.json").write_text(json.dumps(iron), "utf-8")
-    assert _knowledge._cached() is None
-    monkeypatch.setattr(_knowledge, "_knowledge", None)
-    with pytest.raises(rn.DataError, match=r"iron\.json"):
-        _knowledge.knowledge()
+    path = tmp_path / "_knowledge_data.py"
+    _generate.write_module(str(path))
+    spec = importlib.util.spec_from_file_location("rlsnutrition._knowledge_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    generated = _knowledge._generated()
+    assert generated is not None
+    assert generated == _knowledge.load()
+    assert generated.nutrient_index["b12"] is generated.nutrients[2]
 
 
-def test_a_corrupt_cache_is_ignored(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    (data_dir / _knowledge.CACHE_FILE).write_bytes(b"not a pickle")
-    _read_from(monkeypatch, data_dir)
-    assert _knowledge._cached() is None
+def test_a_package_with_the_generated_module_loads_without_cattrs(tmp_path: Path) -> None:
+    package = _package_copy(tmp_path, generated=True)
+    first, source = _first_lookup(package)
+    assert first == rn.foods_rich_in("iron")[0].name
+    assert source == "generated"
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["a data file", "the records' code", "a broken module"],
+)
+def test_a_stale_or_broken_generated_module_is_ignored_for_the_json(
+    tmp_path: Path, change: str
+) -> None:
+    package = _package_copy(tmp_path, generated=True)
+    expected = rn.foods_rich_in("iron")[0].name
+    if change == "a data file":
+        path = package / "data" / "nutrients" / "iron.json"
+        doc = json.loads(path.read_text("utf-8"))
+        richest = max(doc["foods"], key=lambda f: f["amount"])
+        expected = richest["name"] = "Edited in the JSON"
+        path.write_text(json.dumps(doc), "utf-8")
+    elif change == "the records' code":
+        with (package / "model.py").open("a", encoding="utf-8") as f:
+            f.write("\n# a code change after the module was generated\n")
+    else:
+        (package / "_knowledge_data.py").write_text("FINGERPRINT = (\n", "utf-8")
+    assert _first_lookup(package) == [expected, "json"]
+
+
+def test_a_package_without_the_generated_module_reads_the_json(tmp_path: Path) -> None:
+    package = _package_copy(tmp_path, generated=False)
+    assert _first_lookup(package) == [rn.foods_rich_in("iron")[0].name, "json"]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -210,7 +264,7 @@ def test_a_child_forked_during_the_first_load_loads_by_itself(
         return real_load()
 
     monkeypatch.setattr(_knowledge, "_knowledge", None)
-    monkeypatch.setattr(_knowledge, "_cached", lambda: None)
+    monkeypatch.setattr(_knowledge, "_generated", lambda: None)
     monkeypatch.setattr(_knowledge, "load", blocking_load)
     loader = threading.Thread(target=_knowledge.knowledge)
     loader.start()

@@ -10,10 +10,9 @@ live in :mod:`rlsnutrition._validate`.
 
 from __future__ import annotations
 
+import binascii
 import os
-from typing import Any, TypeVar
-
-import attrs
+from typing import Any, NamedTuple, TypeVar
 
 from .errors import DataError
 from .model import NUTRIENT_IDS, Analyte, KnowledgeInfo, Nutrient, Reference, RLSFactor, Threshold
@@ -29,63 +28,67 @@ SOURCE_FILES = (
 )
 """Every packaged JSON file, as a path under ``rlsnutrition/data``."""
 
-
-@attrs.frozen
-class AnalyteFile:
-    analytes: tuple[Analyte, ...]
-    references: tuple[Reference, ...]
+GENERATED_MODULE = "_knowledge_data"
+"""The module a wheel's build writes the validated files into as Python (see ``_generate``)."""
 
 
-@attrs.frozen
-class ThresholdFile:
-    thresholds: tuple[Threshold, ...]
-    references: tuple[Reference, ...]
-
-
-@attrs.frozen
-class FactorFile:
-    factors: tuple[RLSFactor, ...]
-    references: tuple[Reference, ...]
-
-
-@attrs.frozen
-class Files:
-    """The packaged files, each structured into its records (not yet checked against each other)."""
+class Files(NamedTuple):
+    """The packaged files, each structured into its records (not yet checked against each
+    other). A named tuple, not an attrs class: it is built once per process, and the import of
+    this module is on every cold start."""
 
     info: KnowledgeInfo
     nutrients: tuple[Nutrient, ...]
-    analytes: AnalyteFile
-    thresholds: ThresholdFile
-    factors: FactorFile
+    analytes: tuple[Analyte, ...]
+    analyte_references: tuple[Reference, ...]
+    thresholds: tuple[Threshold, ...]
+    threshold_references: tuple[Reference, ...]
+    factors: tuple[RLSFactor, ...]
+    factor_references: tuple[Reference, ...]
 
     def references_by_file(self) -> list[tuple[str, tuple[Reference, ...]]]:
         """Each file's name and the references it defines."""
         return [(f"nutrients/{n.id}.json", n.references) for n in self.nutrients] + [
-            ("analytes.json", self.analytes.references),
-            ("thresholds.json", self.thresholds.references),
-            ("rls_factors.json", self.factors.references),
+            ("analytes.json", self.analyte_references),
+            ("thresholds.json", self.threshold_references),
+            ("rls_factors.json", self.factor_references),
         ]
 
 
 def read_bytes(name: str) -> bytes:
     """The bytes of the packaged data file ``name`` (a path under ``rlsnutrition/data``)."""
-    loader = __spec__.loader if __spec__ is not None else None
-    get_data = getattr(loader, "get_data", None)
     try:
-        if get_data is not None:
-            # The loader that imported this module reads its package's files, from a
-            # directory or a zip alike (importlib.resources is built on the same call).
-            path = os.path.join(os.path.dirname(__file__), "data", *name.split("/"))
-            data: bytes = get_data(path)
-            return data
-        from importlib.resources import files
-
-        resource = files(__package__) / "data"
-        for part in name.split("/"):
-            resource = resource / part
-        return resource.read_bytes()
+        return _package_bytes("data", *name.split("/"))
     except OSError as exc:
         raise DataError(f"data file {name} cannot be read: {exc}") from None
+
+
+def _package_bytes(*parts: str) -> bytes:
+    loader = __spec__.loader if __spec__ is not None else None
+    get_data = getattr(loader, "get_data", None)
+    if get_data is not None:
+        # The loader that imported this module reads its package's files, from a directory
+        # or a zip alike (importlib.resources rests on the same call for both).
+        data: bytes = get_data(os.path.join(os.path.dirname(__file__), *parts))
+        return data
+    from importlib.resources import files
+
+    resource = files(__package__)
+    for part in parts:
+        resource = resource / part
+    return resource.read_bytes()
+
+
+def fingerprint() -> int:
+    """A checksum of every packaged JSON file and of the records' code (``model.py``), to tell
+    whether knowledge generated from them at build time still matches them."""
+    crc = 0
+    for name in SOURCE_FILES:
+        crc = binascii.crc32(name.encode() + b"\0" + read_bytes(name) + b"\0", crc)
+    try:
+        return binascii.crc32(_package_bytes("model.py"), crc)
+    except OSError:  # installed without sources: nothing to compare with
+        return -1
 
 
 def read_json(name: str) -> Any:
@@ -97,7 +100,8 @@ def read_json(name: str) -> Any:
         raise DataError(f"data file {name} is not valid JSON: {exc}") from None
 
 
-def structure(doc: Any, cls: type[_T], name: str) -> _T:
+def structure(doc: Any, cls: Any, name: str, path: str = "$") -> Any:
+    """``doc`` (at ``path`` in file ``name``) structured into ``cls``, or DataError."""
     # cattrs is imported on first load from JSON, not at package import.
     import cattrs
 
@@ -106,7 +110,7 @@ def structure(doc: Any, cls: type[_T], name: str) -> _T:
     try:
         return converter.structure(doc, cls)
     except cattrs.BaseValidationError as exc:
-        details = "; ".join(cattrs.transform_error(exc, path="$"))
+        details = "; ".join(cattrs.transform_error(exc, path=path))
         raise DataError(f"data file {name} is invalid: {details}") from None
     except (TypeError, ValueError, KeyError) as exc:
         raise DataError(f"data file {name} is invalid: {exc}") from None
@@ -152,16 +156,36 @@ def with_resolved_references(doc: Any, name: str) -> Any:
     return resolve(doc, "$")
 
 
-def _load_file(name: str, cls: type[_T]) -> _T:
-    return structure(with_resolved_references(read_json(name), name), cls, name)
+def _load_nutrient(nid: str) -> Nutrient:
+    name = f"nutrients/{nid}.json"
+    nutrient: Nutrient = structure(with_resolved_references(read_json(name), name), Nutrient, name)
+    return nutrient
+
+
+def _load_list(name: str, key: str, cls: type[_T]) -> tuple[tuple[_T, ...], tuple[Reference, ...]]:
+    """The records listed under ``key`` in file ``name``, and the references it defines."""
+    doc = with_resolved_references(read_json(name), name)
+    unknown = sorted(set(doc) - {key, "references"})
+    if unknown or key not in doc:
+        problem = f"$.{unknown[0]} is not a known key" if unknown else f"$.{key} is missing"
+        raise DataError(f"data file {name} is invalid: {problem}")
+    records = structure(doc[key], tuple[cls, ...], name, f"$.{key}")  # type: ignore[valid-type]
+    references = structure(doc["references"], tuple[Reference, ...], name, "$.references")
+    return records, references
 
 
 def read() -> Files:
     """Every packaged file, read and structured (each file valid on its own)."""
+    analytes = _load_list("analytes.json", "analytes", Analyte)
+    thresholds = _load_list("thresholds.json", "thresholds", Threshold)
+    factors = _load_list("rls_factors.json", "factors", RLSFactor)
     return Files(
         info=structure(read_json("meta.json"), KnowledgeInfo, "meta.json"),
-        nutrients=tuple(_load_file(f"nutrients/{nid}.json", Nutrient) for nid in NUTRIENT_IDS),
-        analytes=_load_file("analytes.json", AnalyteFile),
-        thresholds=_load_file("thresholds.json", ThresholdFile),
-        factors=_load_file("rls_factors.json", FactorFile),
+        nutrients=tuple(_load_nutrient(nid) for nid in NUTRIENT_IDS),
+        analytes=analytes[0],
+        analyte_references=analytes[1],
+        thresholds=thresholds[0],
+        threshold_references=thresholds[1],
+        factors=factors[0],
+        factor_references=factors[1],
     )

@@ -7,19 +7,18 @@ afterwards is a dictionary hit. The first load happens once, under a lock, howev
 threads ask at the same time; a child process forked while another thread holds that lock
 gets a fresh lock, so it cannot deadlock on a load that will never finish in it.
 
-An installed wheel also ships ``data/knowledge.pickle``: the same validated, indexed knowledge,
-written at build time by ``hatch_build.py``. It is used only when its fingerprint matches the
-JSON files byte for byte (and it was written by this Python version); otherwise the JSON is
-loaded and validated as above.
+An installed wheel also holds ``_knowledge_data.py``: the same records, written as Python at
+build time from the validated JSON (see :mod:`rlsnutrition._generate`) and compiled to bytecode
+by the installer. It is used only while the fingerprint it records matches the JSON files and
+``model.py`` beside it, and spares a short-lived process cattrs and JSON parsing; otherwise the
+JSON is read and validated as above.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-import pickle
-import sys
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
@@ -141,46 +140,20 @@ def _load_once() -> Knowledge:
     global _knowledge
     with _lock:
         if _knowledge is None:
-            _knowledge = _cached() or load()
+            _knowledge = _generated() or load()
         return _knowledge
 
 
-CACHE_FILE = "knowledge.pickle"
-_CACHE_FORMAT = f"rlsnutrition-knowledge-1/py{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def fingerprint() -> int:
-    """A checksum of every packaged JSON file, to tell whether a cache matches them."""
-    crc = 0
-    for name in _data.SOURCE_FILES:
-        crc = zlib.crc32(name.encode() + b"\0" + _data.read_bytes(name) + b"\0", crc)
-    return crc
-
-
-def cache_bytes(k: Knowledge) -> bytes:
-    """The cache file's content for knowledge ``k`` loaded from the current JSON files."""
-    return pickle.dumps((_CACHE_FORMAT, fingerprint(), k), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _cached() -> Knowledge | None:
-    """The knowledge from the build-time cache, if there is one and it matches the JSON."""
+def _generated() -> Knowledge | None:
+    """The knowledge from the module generated at build time, if there is one and it was
+    generated from the JSON files and ``model.py`` this package holds (see ``_generate``)."""
     try:
-        blob = _data.read_bytes(CACHE_FILE)
-    except DataError:
+        module = importlib.import_module(f".{_data.GENERATED_MODULE}", __package__)
+        if _data.fingerprint() != module.FINGERPRINT:
+            return None
+        return build(module.FILES)
+    except Exception:  # absent (a source checkout), stale or broken: only a missed shortcut
         return None
-    try:
-        fmt, crc, k = pickle.loads(blob)
-    except Exception:  # any unreadable cache is only a missed shortcut
-        return None
-    if fmt != _CACHE_FORMAT or not isinstance(k, Knowledge) or crc != fingerprint():
-        return None
-    return k
-
-
-def write_cache(path: str) -> None:
-    """Validate the JSON files and write the cache file to ``path`` (used at build time)."""
-    with open(path, "wb") as f:
-        f.write(cache_bytes(load()))
 
 
 def _index(
@@ -213,7 +186,7 @@ def build(files: _data.Files) -> Knowledge:
         for diet in DIETS:
             foods[n.id, diet] = tuple(f for f in richest if diet in f.diets)
 
-    analytes = files.analytes.analytes
+    analytes = files.analytes
     analyte_index = _index(
         analytes, lambda a: (a.id, a.name, *a.aliases, *a.loinc), "analyte", lambda a: a.id
     )
@@ -236,8 +209,8 @@ def build(files: _data.Files) -> Knowledge:
         analytes=analytes,
         analyte_index=analyte_index,
         unit_index=unit_index,
-        thresholds={t.id: t for t in files.thresholds.thresholds},
-        factors=files.factors.factors,
+        thresholds={t.id: t for t in files.thresholds},
+        factors=files.factors,
         references=references,
         nutrient_names=_shown_names(
             name for n in nutrients for name in (n.id, n.name, *n.aliases, *n.forms)
@@ -249,10 +222,19 @@ def build(files: _data.Files) -> Knowledge:
 
 
 def load() -> Knowledge:
-    """Read, validate and index every packaged data file (no caching: see ``knowledge()``)."""
+    """Read, validate and index every packaged JSON file (no caching: see ``knowledge()``)."""
     from ._validate import check
 
     files = _data.read()
     k = build(files)
     check(files, k)
     return k
+
+
+def load_files() -> _data.Files:
+    """The packaged files, read and validated: what the generated module is written from."""
+    from ._validate import check
+
+    files = _data.read()
+    check(files, build(files))
+    return files

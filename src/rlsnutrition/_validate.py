@@ -43,7 +43,7 @@ def check(files: Files, k: Knowledge) -> None:
             if test not in k.analyte_index:
                 raise DataError(f"nutrient {n.id!r} lists unknown lab test {test!r}")
     seen: set[str] = set()
-    for t in files.thresholds.thresholds:
+    for t in files.thresholds:
         if t.id in seen:
             raise DataError(f"threshold {t.id!r} is defined twice")
         seen.add(t.id)

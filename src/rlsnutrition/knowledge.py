@@ -6,8 +6,6 @@ assessment half of the package.
 
 from __future__ import annotations
 
-from numbers import Real
-
 from . import _units
 from ._knowledge import knowledge
 from .errors import InvalidArgumentError, UnknownNutrientError, UnknownUnitError, show
@@ -224,6 +222,8 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
         UnknownAnalyteError: the analyte is not known.
         TypeError: ``value`` is not a real number.
     """
+    from numbers import Real
+
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"convert() takes a real number, not {type(value).__name__}")
     k = knowledge()

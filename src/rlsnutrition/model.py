@@ -7,7 +7,6 @@ Every record that carries a clinical number also carries the references behind i
 # No ``from __future__ import annotations`` here: the records are re-exported as
 # ``rlsnutrition.<Name>`` (their ``__module__``), so their annotations must already be objects
 # when cattrs reads them, not names to look up in a module they no longer claim.
-import textwrap
 from typing import Literal, get_args
 
 import attrs
@@ -353,6 +352,8 @@ class Nutrient:
 
     def summary(self) -> str:
         """A readable multi-line summary: role in RLS, intakes, richest foods, cautions."""
+
+        import textwrap
 
         def para(label: str, text: str) -> str:
             return textwrap.fill(
