@@ -399,3 +399,43 @@ def test_every_reference_of_the_codes_file_is_defined_and_used() -> None:
     used = {ref for part in parts for e in CODES[part] for ref in e["references"]}
     used |= {ref for codes in CODES["context"].values() for e in codes for ref in e["references"]}
     assert used == defined
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def _cli(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "rlsnutrition", "assess", *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_the_cli_judges_in_the_records_context_unless_flags_are_given(tmp_path: Path) -> None:
+    path = tmp_path / "record.json"
+    source = bundle(
+        patient(gender="female"),
+        condition(concept(ICD10CM, "Z99.2")),
+        statement({"coding": [{"system": RXNORM, "code": "36437"}], "text": "Zoloft 50 mg"}),
+        ferritin(150),
+    )
+    path.write_text(json.dumps(source), "utf-8")
+    from_record = _cli("--fhir", str(path))
+    assert from_record["subject"] == "Patient/1"
+    codes = [w["code"] for w in from_record["warnings"]]
+    assert "medication-may-worsen-rls" in codes
+    expected = rn.assess(fhir.read(path)).to_dict()
+    assert from_record["findings"] == expected["findings"]
+    by_flags = _cli("--fhir", str(path), "--sex", "female")
+    assert (
+        by_flags["findings"]
+        == rn.assess(fhir.read(path), context=rn.Context(sex="female")).to_dict()["findings"]
+    )
+    assert by_flags["findings"] != from_record["findings"]  # dialysis criteria, from the record

@@ -21,6 +21,7 @@ from .knowledge import analytes, foods_rich_in, lookup_analyte, lookup_nutrient,
 from .model import DIETS, SEXES
 
 if TYPE_CHECKING:
+    from . import fhir
     from .labs import LabResult
 
 # The assessment half is imported by the command that needs it, so that `lookup`, `foods` and
@@ -158,15 +159,16 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     from .labs import Context
 
     labs = [_parse_lab(item) for item in args.labs]
-    results: list[LabResult] = []
+    results: tuple[LabResult, ...] = ()
     if args.patient is not None and not args.fhir:
         raise _UsageError("--patient chooses whose results to read from --fhir files; give --fhir")
-    skipped: list[str] = []
-    if args.fhir:
-        results, skipped = _read_fhir(args.fhir, args.patient)
-    # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean.
-    for line in skipped:
-        print(f"rlsnutrition: note: {line}", file=sys.stderr)
+    read = _read_fhir(args.fhir, args.patient) if args.fhir else None
+    if read is not None:
+        results = read.results
+        # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean.
+        skipped = [str(s) for s in read.skipped if s.reason_code != "superseded"]
+        for line in [*skipped, *read.notes]:
+            print(f"rlsnutrition: note: {line}", file=sys.stderr)
     if not labs and not results:
         if args.fhir:
             raise _UsageError("the FHIR file(s) held no lab result that can be judged (see notes)")
@@ -178,6 +180,8 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         kidney_disease=args.kidney_disease,
         dialysis=args.dialysis,
     )
+    if context == Context() and read is not None and read.context is not None:
+        context = read.context  # no context flag given: what the record says
     # Labs typed on the command line win over the same analyte from a file. Keys are analyte
     # ids from here on.
     combined: dict[str, object] = {r.analyte: r for r in results}
@@ -192,15 +196,19 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         typed[analyte] = f"{key}={value}"
         combined[analyte] = value
     result = assess(combined, context=context)
+    if read is not None:  # the record's subject, medicines and notes, as assess(read) has them
+        warnings = result.warnings + read.assessment_warnings()
+        result = attrs.evolve(result, warnings=warnings, subject=read.subject)
     if args.json:
         print(result.to_json(indent=2))
     else:
         print(result)
 
 
-def _read_fhir(paths: Sequence[str], patient: str | None) -> tuple[list[LabResult], list[str]]:
-    """The newest result per analyte across FHIR files that are all about one person, by the
-    one newest-result policy (``labs.latest``), and what could not be judged, as lines."""
+def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
+    """What FHIR files that are all about one person hold, as one read: the newest result per
+    analyte across them (``labs.latest``, the one newest-result policy), what could not be
+    judged (each naming its file), the subject, and the context and medicines they give."""
     from . import fhir
     from .labs import latest
 
@@ -213,13 +221,28 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> tuple[list[LabResul
             "never mixed with another's: give the files of one person (--patient chooses "
             "within each file)"
         )
-    skipped: list[str] = []
-    for path, read in reads:
-        skipped += [f"{path}: {s}" for s in read.skipped if s.reason_code != "superseded"]
-        skipped += [f"{path}: {note}" for note in read.notes]
     chosen = latest(r for _, read in reads for r in read.results)
-    skipped += [f"{', '.join(paths)}: {conflict}" for conflict in chosen.conflicts]
-    return list(chosen.results), skipped
+    skipped = [
+        attrs.evolve(s, resource=f"{path}: {s.resource}")
+        for path, read in reads
+        for s in read.skipped
+    ]
+    skipped += [
+        fhir.Skipped(", ".join(paths), c.analyte, "conflicting", str(c)) for c in chosen.conflicts
+    ]
+    notes = [f"{path}: {note}" for path, read in reads for note in read.notes]
+    contexts = {read.context for _, read in reads if read.context is not None}
+    if len(contexts) > 1:
+        notes.append("the files give different contexts; give --sex, --age and the rest by hand")
+    medicines = {(m.name, m.system, m.code): m for _, read in reads for m in read.medicines}
+    return fhir.FhirLabs(
+        chosen.results,
+        tuple(skipped),
+        reads[0][1].subject,
+        tuple(notes),
+        contexts.pop() if len(contexts) == 1 else None,
+        tuple(medicines.values()),
+    )
 
 
 _COMMANDS = {
