@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"errors", "model"},
     {"_normalize", "_converter", "_data", "_validate", "_knowledge", "_generate"},
     {"knowledge", "_units"},
-    {"labs", "assessment", "_json", "_parse", "_rules"},
+    {"labs", "assessment", "_json", "_parse", "_rules", "_render", "_panel"},
     {"_assess"},
     {"fhir", "_fhir_refs", "_fhir_source", "_fhir_context", "cds", "frame"},
     {"cli", "__main__"},

@@ -357,11 +357,17 @@ def test_assess_many_equals_assess_on_each(batch: list[dict[str, float]], ctx: r
     assert list(rn.assess_many(batch, context=ctx)) == [rn.assess(p, context=ctx) for p in batch]
 
 
+def _panel() -> Any:
+    from rlsnutrition import _panel, _rules
+
+    return _panel.panel_for(_rules.rules_for(K))
+
+
 def _forget() -> None:
-    from rlsnutrition import _parse, _rules
+    from rlsnutrition import _parse
 
     _parse._memo.clear()
-    _rules.rules_for(K).memo.clear()
+    _panel().memo.clear()
 
 
 @given(panels(), CONTEXTS)
@@ -372,15 +378,16 @@ def test_remembered_results_equal_fresh_ones(panel: dict[str, float], ctx: rn.Co
 
 
 def test_the_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rlsnutrition import _parse, _rules
+    from rlsnutrition import _panel as panel_module
+    from rlsnutrition import _parse
 
     _forget()
-    monkeypatch.setattr(_rules, "MEMO_SIZE", 8)
+    monkeypatch.setattr(panel_module, "MEMO_SIZE", 8)
     fresh = []
     for i in range(_parse._MEMO_SIZE + 10):
         panel = {"vitamin_d": 10 + i / 1000, "ferritin": i % 300, "tsat": i % 60}
         fresh.append(rn.assess(panel))
-        assert len(_rules.rules_for(K).memo) <= 8
+        assert len(_panel().memo) <= 8
     assert 0 < len(_parse._memo) <= _parse._MEMO_SIZE
     assert rn.assess({"vitamin_d": 10}) == rn.assess({"vitamin_d": 10.0})
     monkeypatch.undo()
@@ -409,17 +416,18 @@ def edgy_panels(draw: st.DrawFn) -> dict[str, float]:
 def test_remembered_verdicts_equal_judging_afresh(
     batch: list[dict[str, float]], ctx: rn.Context
 ) -> None:
-    # judge_panel() reuses a verdict for every value in the same place among the cut points
-    # (the batch shares them); judge_directly() runs the rules on the values themselves.
-    from rlsnutrition import _parse, _rules
+    # Panel.findings() reuses a verdict for every value in the same place among the cut
+    # points (the batch shares them); Panel.directly() runs the rules on the values themselves.
+    from rlsnutrition import _parse
 
-    rules = _rules.rules_for(K)
+    judge = _panel()
+    reported = {nid: analytes for nid, analytes, _, _ in judge.plan}
     for panel in batch:
         labs = _parse.read_labs(panel, K)
-        for finding in _rules.judge_panel(labs, ctx, rules):
+        for finding in judge.findings(labs, ctx):
             nid = finding.nutrient
-            relevant = [labs[a] for a in _rules._REPORTED[nid] if a in labs]
-            assert finding == _rules.judge_directly(nid, relevant, ctx, rules), (nid, panel)
+            relevant = [labs[a] for a in reported[nid] if a in labs]
+            assert finding == judge.directly(nid, relevant, ctx), (nid, panel)
 
 
 def test_true_is_not_remembered_as_one() -> None:

@@ -13,6 +13,8 @@ def test_vignette(v: Vignette) -> None:
     result = rn.assess(v.labs, context=rn.Context(**v.context))  # type: ignore[arg-type]
     f = result.finding(v.nutrient)
     assert (f.status.value, f.action_codes()) == (v.status, v.codes), f.rationale
+    if v.warnings is not None:
+        assert tuple(w.code for w in result.warnings) == v.warnings
 
 
 def test_the_ferritin_ceiling_says_why_iron_is_not_suggested() -> None:

@@ -115,6 +115,7 @@ def test_every_reference_id_in_the_files_is_defined_in_that_file() -> None:
     names = [f"nutrients/{i}.json" for i in IDS] + [
         "analytes.json",
         "thresholds.json",
+        "rules.json",
         "rls_factors.json",
     ]
     for name in names:

@@ -18,6 +18,7 @@ class Vignette(NamedTuple):
     status: str
     codes: tuple[str, ...]
     basis: str  # the guideline sentence the verdict follows, with its source
+    warnings: tuple[str, ...] | None = None  # the warning codes expected, where checked
 
 
 SEE = "see-clinician"
@@ -63,6 +64,10 @@ MG = (
 FOLATE_RBC = "Pfeiffer 2016 (CDC/WHO/ODS): possible deficiency at RBC folate < 340 nmol/L."
 FOLATE_RBC_DEF = "WHO 2015: red-cell folate < 100 ng/mL (226.5 nmol/L) indicates deficiency."
 
+WHO_HB = (
+    "WHO 2024: anaemia below 105 g/L at 6-23 months, 110 at 24-59 months, 115 at 5-11 years, "
+    "120 at 12-14 years; from 15, 120 (women) and 130 (men); 110 in pregnancy."
+)
 ADULT: dict[str, object] = {}
 CHILD_10 = {"age": 10}
 AGE_17 = {"age": 17}
@@ -144,5 +149,22 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("RBC folate 340 nmol/L", {"rbc_folate": "340 nmol/L"}, ADULT, "folate", "adequate", (), FOLATE_RBC),
     V("RBC folate 226.4 nmol/L", {"rbc_folate": "226.4 nmol/L"}, ADULT, "folate", "deficient", (SEE,), FOLATE_RBC_DEF),
     V("RBC folate 226.5 nmol/L", {"rbc_folate": "226.5 nmol/L"}, ADULT, "folate", "low", (SEE,), FOLATE_RBC),
+    # hemoglobin: WHO's cut-off for the person's age (a warning; iron needs ferritin or TSAT)
+    V("age 1, Hb 10.4 g/dL", {"hemoglobin": 10.4}, {"age": 1}, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
+    V("age 1, Hb 10.5 g/dL", {"hemoglobin": 10.5}, {"age": 1}, "iron", "not_tested", (), WHO_HB, ("adult-thresholds",)),
+    V("age 3, Hb 10.9 g/dL", {"hemoglobin": 10.9}, {"age": 3}, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
+    V("age 3, Hb 11.0 g/dL", {"hemoglobin": 11.0}, {"age": 3}, "iron", "not_tested", (), WHO_HB, ("adult-thresholds",)),
+    V("age 10, Hb 11.4 g/dL", {"hemoglobin": 11.4}, CHILD_10, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
+    V("age 10, Hb 11.5 g/dL", {"hemoglobin": 11.5}, CHILD_10, "iron", "not_tested", (), WHO_HB, ("adult-thresholds",)),
+    V("boy of 14, Hb 119 g/L", {"hemoglobin": "119 g/L"}, {"age": 14, "sex": "male"}, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
+    V("boy of 14, Hb 125 g/L: the child cut-off", {"hemoglobin": "125 g/L"}, {"age": 14, "sex": "male"}, "iron", "not_tested", (), WHO_HB, ("adult-thresholds",)),
+    V("man of 15, Hb 125 g/L: the adult cut-off", {"hemoglobin": "125 g/L"}, {"age": 15, "sex": "male"}, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
+    V("woman, Hb 11.9 g/dL", {"hemoglobin": 11.9}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
+    V("woman, Hb 12.0 g/dL", {"hemoglobin": 12.0}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ()),
+    V("man, Hb 12.9 g/dL", {"hemoglobin": 12.9}, {"sex": "male"}, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
+    V("man, Hb 13.0 g/dL", {"hemoglobin": 13.0}, {"sex": "male"}, "iron", "not_tested", (), WHO_HB, ()),
+    V("pregnant, Hb 10.9 g/dL", {"hemoglobin": 10.9}, PREGNANT, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
+    V("pregnant, Hb 11.0 g/dL", {"hemoglobin": 11.0}, PREGNANT, "iron", "not_tested", (), WHO_HB, ()),
+    V("infant (age 0): no WHO cut-off", {"hemoglobin": 8.0}, {"age": 0}, "iron", "not_tested", (), WHO_HB, ("adult-thresholds",)),
 )
 # fmt: on

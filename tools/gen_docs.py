@@ -70,6 +70,13 @@ def _references(record: object) -> Iterator[rn.Reference]:
             yield from _references(getattr(record, field.name))
 
 
+def _rule_book() -> object:
+    """The rules' own data (adult age, notes, actions): not public API, but cited like it."""
+    from rlsnutrition._knowledge import knowledge
+
+    return knowledge().rules
+
+
 def references_list() -> str:
     used: dict[str, list[str]] = {}
     every: dict[str, rn.Reference] = {}
@@ -77,6 +84,7 @@ def references_list() -> str:
     files += [
         ("analytes.json", rn.analytes()),
         ("thresholds.json", rn.thresholds()),
+        ("rules.json", _rule_book()),
         ("rls_factors.json", rn.rls_factors()),
     ]
     for name, records in files:

@@ -29,8 +29,8 @@ has a vignette on each side of it, for adults, children, pregnancy, kidney disea
 This page is generated from the same list (`python tools/gen_validation.py`); the suite fails if
 it is out of date. See [clinical basis](clinical-basis.md) for the rules and every threshold.
 
-| # | vignette | labs | context | nutrient | expected status | expected codes | follows |
-|---|---|---|---|---|---|---|---|
+| # | vignette | labs | context | nutrient | expected status | expected codes | expected warnings | follows |
+|---|---|---|---|---|---|---|---|---|
 """
 
 
@@ -42,7 +42,8 @@ def _row(i: int, v: Vignette) -> str:
     labs = json.dumps(v.labs, ensure_ascii=False)
     ctx = ", ".join(f"{k}={v!r}" for k, v in v.context.items()) or "adult, unspecified"
     codes = ", ".join(f"`{c}`" for c in v.codes) or "—"
-    cells = [str(i), v.title, f"`{labs}`", ctx, v.nutrient, f"`{v.status}`", codes, v.basis]
+    warns = "not checked" if v.warnings is None else ", ".join(f"`{w}`" for w in v.warnings) or "—"
+    cells = [str(i), v.title, f"`{labs}`", ctx, v.nutrient, f"`{v.status}`", codes, warns, v.basis]
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 

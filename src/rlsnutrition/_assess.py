@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, overload
 
 from ._knowledge import knowledge
+from ._panel import panel_for
 from ._parse import UNITS, Units, read_labs
-from ._rules import judge_panel, missing_tests, rules_for, warnings
+from ._rules import rules_for
 from .assessment import Assessment
 from .errors import InvalidArgumentError, RLSNutritionError, show
 from .labs import Context
@@ -57,13 +58,13 @@ def assess(
     if units not in UNITS:
         raise InvalidArgumentError(f"units must be 'conventional' or 'si', not {show(units)}")
     k = knowledge()
-    rules = rules_for(k)
+    panel = panel_for(rules_for(k))
     measured = read_labs(labs, k, units)
-    findings = judge_panel(measured, context, rules)
+    findings = panel.findings(measured, context)
     return Assessment(
         findings=findings,
-        missing_tests=missing_tests(measured, findings, rules),
-        warnings=tuple(warnings(measured, context, rules))
+        missing_tests=panel.missing_tests(measured, findings),
+        warnings=tuple(panel.warnings(measured, context))
         + (read.assessment_warnings() if read is not None else ()),
         knowledge_version=k.info.version,
         subject=read.subject if read is not None else None,

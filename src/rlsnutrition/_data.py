@@ -15,7 +15,16 @@ import os
 from typing import Any, NamedTuple, TypeVar
 
 from .errors import DataError
-from .model import NUTRIENT_IDS, Analyte, KnowledgeInfo, Nutrient, Reference, RLSFactor, Threshold
+from .model import (
+    NUTRIENT_IDS,
+    Analyte,
+    KnowledgeInfo,
+    Nutrient,
+    Reference,
+    RLSFactor,
+    RuleBook,
+    Threshold,
+)
 
 _T = TypeVar("_T")
 
@@ -24,6 +33,7 @@ SOURCE_FILES = (
     *(f"nutrients/{nid}.json" for nid in NUTRIENT_IDS),
     "analytes.json",
     "thresholds.json",
+    "rules.json",
     "rls_factors.json",
 )
 """Every packaged JSON file, as a path under ``rlsnutrition/data``."""
@@ -43,6 +53,7 @@ class Files(NamedTuple):
     analyte_references: tuple[Reference, ...]
     thresholds: tuple[Threshold, ...]
     threshold_references: tuple[Reference, ...]
+    rules: RuleBook
     factors: tuple[RLSFactor, ...]
     factor_references: tuple[Reference, ...]
 
@@ -51,6 +62,7 @@ class Files(NamedTuple):
         return [(f"nutrients/{n.id}.json", n.references) for n in self.nutrients] + [
             ("analytes.json", self.analyte_references),
             ("thresholds.json", self.threshold_references),
+            ("rules.json", self.rules.references),
             ("rls_factors.json", self.factor_references),
         ]
 
@@ -174,6 +186,12 @@ def _load_list(name: str, key: str, cls: type[_T]) -> tuple[tuple[_T, ...], tupl
     return records, references
 
 
+def _load_rules() -> RuleBook:
+    name = "rules.json"
+    book: RuleBook = structure(with_resolved_references(read_json(name), name), RuleBook, name)
+    return book
+
+
 def read() -> Files:
     """Every packaged file, read and structured (each file valid on its own)."""
     analytes = _load_list("analytes.json", "analytes", Analyte)
@@ -186,6 +204,7 @@ def read() -> Files:
         analyte_references=analytes[1],
         thresholds=thresholds[0],
         threshold_references=thresholds[1],
+        rules=_load_rules(),
         factors=factors[0],
         factor_references=factors[1],
     )

@@ -35,6 +35,7 @@ from .model import (
     Nutrient,
     Reference,
     RLSFactor,
+    RuleBook,
     Threshold,
     UnitSpec,
 )
@@ -54,6 +55,7 @@ class Knowledge:
     analyte_index: Mapping[str, Analyte]
     unit_index: Mapping[tuple[str, str], UnitSpec]
     thresholds: Mapping[str, Threshold]
+    rules: RuleBook
     factors: tuple[RLSFactor, ...]
     references: Mapping[str, Reference]
     # "Did you mean" candidates, built once: each name's indexed form -> the name as shown.
@@ -210,6 +212,7 @@ def build(files: _data.Files) -> Knowledge:
         analyte_index=analyte_index,
         unit_index=unit_index,
         thresholds={t.id: t for t in files.thresholds},
+        rules=files.rules,
         factors=files.factors,
         references=references,
         nutrient_names=_shown_names(

@@ -58,11 +58,6 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
         return value, None, None
     if type(value) is int and -_BIG < value < _BIG:
         return float(value), None, None
-    if isinstance(value, bool) or not isinstance(value, (Real, Decimal, str)):
-        raise InvalidLabValueError(
-            f"{analyte.id} value {_show(value)} is not a number; give a number, a string such "
-            f"as '45 {analyte.default_unit}' or '<5', a (value, unit) tuple, or a LabResult"
-        )
     if isinstance(value, str):
         cmp, rest = split_comparator(value.strip())
         m = _NUMBER.match(rest)
@@ -72,6 +67,11 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
                 f"optional <, <=, > or >= and unit, such as '45 {analyte.default_unit}' or '<5'"
             )
         return float(m[0]), cmp, rest[m.end() :].strip() or None
+    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        raise InvalidLabValueError(
+            f"{analyte.id} value {_show(value)} is not a number; give a number, a string such "
+            f"as '45 {analyte.default_unit}' or '<5', a (value, unit) tuple, or a LabResult"
+        )
     try:
         return float(value), None, None
     except OverflowError:
@@ -95,7 +95,9 @@ def measure(
         return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
     when: str | None = None
     cmp: Censor | None = None
-    if isinstance(raw, LabResult):
+    if type(raw) is str:
+        number, cmp, unit = parse_number(analyte, raw)
+    elif isinstance(raw, LabResult):
         number, cmp_in_text, text_unit = parse_number(analyte, raw.value)
         given_cmp = comparator_of(raw.comparator)
         if raw.comparator is not None and given_cmp is None:
@@ -141,7 +143,7 @@ def measure(
             f"{analyte.id} value {_show(raw)} is negative; lab values are >= 0"
         )
     number += 0.0  # -0.0 is 0.0
-    spec = unit_spec(analyte, unit, k, units)
+    spec = _spec(analyte, unit, k, units)
     value = to_default(number, spec)
     if not math.isfinite(value):
         raise InvalidLabValueError(
@@ -149,6 +151,28 @@ def measure(
         )
     _check_plausible(analyte, raw, number, spec, value, k)
     return _measurement(analyte, value, cmp, when, spec.unit, number)
+
+
+def _spec(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> UnitSpec:
+    """:func:`unit_spec`, remembered for the few short unit spellings labs write."""
+    global _specs_k
+    if unit is not None and (type(unit) is not str or len(unit) > _MEMO_TEXT):
+        return unit_spec(analyte, unit, k, units)
+    if _specs_k is not k:
+        _specs.clear()
+        _specs_k = k
+    key = (units, analyte.id, unit)
+    spec = _specs.get(key)
+    if spec is None:
+        spec = unit_spec(analyte, unit, k, units)
+        if len(_specs) >= _MEMO_SIZE:
+            _specs.clear()
+        _specs[key] = spec
+    return spec
+
+
+_specs: dict[tuple[str, str, object], UnitSpec] = {}
+_specs_k: Knowledge | None = None
 
 
 def _fast_limit(analyte: Analyte, k: Knowledge) -> float:

@@ -42,6 +42,7 @@ def check(files: Files, k: Knowledge) -> None:
         for test in n.lab_tests:
             if test not in k.analyte_index:
                 raise DataError(f"nutrient {n.id!r} lists unknown lab test {test!r}")
+    _check_rules(files, k)
     seen: set[str] = set()
     for t in files.thresholds:
         if t.id in seen:
@@ -78,3 +79,39 @@ def _check_references(files: Files) -> None:
                     f"reference {ref.id!r} is defined differently in data files "
                     f"{origin[ref.id]} and {name}; a shared reference must be identical"
                 )
+
+
+def _check_rules(files: Files, k: Knowledge) -> None:
+    """rules.json names only nutrients, analytes and thresholds that exist, and what each
+    rule judges is among the tests its finding reports (the nutrient's ``lab_tests``)."""
+    book = files.rules
+    if [r.nutrient for r in book.nutrients] != list(NUTRIENT_IDS):
+        raise DataError("data file rules.json: $.nutrients must list each nutrient once, in order")
+    thresholds = {t.id for t in files.thresholds.thresholds}
+    for rule in book.nutrients:
+        nutrient = k.nutrient_index[rule.nutrient]
+        reported = (*nutrient.lab_tests, *rule.also_reports)
+        for analyte in (*rule.judges, *rule.also_reports):
+            if analyte not in k.analyte_index:
+                raise DataError(f"rules.json: {rule.nutrient} names unknown analyte {analyte!r}")
+            if analyte not in reported:
+                raise DataError(
+                    f"rules.json: {rule.nutrient} judges {analyte!r}, which neither its "
+                    "lab_tests nor also_reports list"
+                )
+        if rule.first_test is not None and rule.first_test not in nutrient.lab_tests:
+            raise DataError(
+                f"rules.json: {rule.nutrient}'s first_test {rule.first_test!r} is not one of "
+                "its lab_tests"
+            )
+    for row in book.hemoglobin:
+        if row.threshold not in thresholds:
+            raise DataError(f"rules.json: hemoglobin names unknown threshold {row.threshold!r}")
+    for section, entries in (
+        ("actions", book.actions),
+        ("notes", book.notes),
+        ("warnings", book.warnings),
+    ):
+        codes = [e.code for e in entries]
+        if len(codes) != len(set(codes)):
+            raise DataError(f"rules.json: $.{section} repeats a code")

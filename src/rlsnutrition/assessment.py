@@ -66,13 +66,15 @@ class JudgedValue:
 class Reason:
     """One step of a finding's why, as data: ``threshold`` is the id of the cut-off checked
     (None for a reason that is no cut-off), ``analyte`` the lab it read (or None), ``held``
-    whether the cut-off holds for the value, and ``text`` the sentence the rationale shows.
+    whether the cut-off holds for the value, ``text`` the sentence the rationale shows, and
+    ``note`` the id of the note (in the data's rules) for a reason that is a note.
     An app can render its own words, or another language, from the ids alone."""
 
     threshold: str | None
     analyte: str | None
     held: bool
     text: str
+    note: str | None = None  # the id of the note in rules.json, for a reason that is a note
 
 
 @attrs.frozen(repr=False)

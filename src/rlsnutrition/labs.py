@@ -32,6 +32,7 @@ COMPARATORS: dict[str, Censor] = {
 }
 # Longest first, so that "<=" is read before "<".
 _SPELLINGS = tuple(sorted(COMPARATORS, key=len, reverse=True))
+_FIRST = frozenset(spelling[0] for spelling in COMPARATORS)
 
 
 def comparator_of(spelling: object) -> Censor | None:
@@ -41,6 +42,8 @@ def comparator_of(spelling: object) -> Censor | None:
 
 def split_comparator(text: str) -> tuple[Censor | None, str]:
     """A leading comparator of ``text`` (already stripped) and the rest, stripped."""
+    if text[:1] not in _FIRST:
+        return None, text
     for spelling in _SPELLINGS:
         if text.startswith(spelling):
             return COMPARATORS[spelling], text[len(spelling) :].lstrip()

@@ -23,6 +23,7 @@ __all__ = [
     "Plausibility",
     "RLSFactor",
     "Reference",
+    "RuleBook",
     "Statement",
     "SupplementForm",
     "Threshold",
@@ -550,3 +551,63 @@ class KnowledgeInfo:
     version: str
     reviewed: str
     notes: str = ""
+
+
+# --- The rules' own data (data/rules.json): what the judging code reads besides thresholds.
+
+
+@attrs.frozen
+class AdultAge:
+    """The age from which the adult criteria apply, with why."""
+
+    value: int = attrs.field(validator=attrs.validators.gt(0))
+    reasoning: str
+    references: tuple[Reference, ...]
+
+
+@attrs.frozen
+class NutrientRule:
+    """What a nutrient's judge reads and its finding reports: ``judges`` are the analytes
+    the rule compares with cut-offs; the finding reports the nutrient's ``lab_tests`` and
+    ``also_reports``; ``first_test`` is the analyte to measure first when none was."""
+
+    nutrient: str
+    judges: tuple[str, ...]
+    also_reports: tuple[str, ...] = ()
+    first_test: str | None = None
+
+
+@attrs.frozen
+class HemoglobinCutoff:
+    """Which anaemia threshold applies to whom: the first row that matches a person wins. An
+    unknown age matches only rows open upwards (``age_max`` None); ``sex`` None matches any
+    sex (and an unknown one); ``pregnant`` None matches either."""
+
+    threshold: str
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: Sex | None = None
+    pregnant: bool | None = None
+
+
+@attrs.frozen
+class CodedText:
+    """A sentence the rules show (an action, a note in a rationale, a warning), under a stable
+    code or id, with the sources it rests on."""
+
+    code: str
+    text: str
+    references: tuple[Reference, ...] = ()
+
+
+@attrs.frozen
+class RuleBook:
+    """Everything the rules read besides the thresholds."""
+
+    adult_age: AdultAge
+    nutrients: tuple[NutrientRule, ...]
+    hemoglobin: tuple[HemoglobinCutoff, ...]
+    actions: tuple[CodedText, ...]
+    notes: tuple[CodedText, ...]
+    warnings: tuple[CodedText, ...]
+    references: tuple[Reference, ...]

@@ -1,0 +1,267 @@
+"""A whole panel judged: a finding per nutrient, the cross-cutting warnings and the tests worth
+doing next. The clinical logic is in ``_rules``, the words in ``_render``; what is here is
+bookkeeping: which measurements each finding reports, censored results judged at both ends,
+and a memo of verdicts by where each value falls among its analyte's cut points.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from ._parse import Measurement
+from ._render import Wording, capitalized, censored, rationale
+from ._rules import Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
+from .assessment import Finding, Note, Reason, Status
+from .labs import Context
+from .model import NUTRIENT_IDS, Reference
+
+MEMO_SIZE = 4_096  # verdicts kept per process (real panels need a few hundred)
+_NOTE = Step(None, None, None, True, None)  # a reason written here, not by a judge
+
+
+class Verdict(NamedTuple):
+    """A judgement without its values: the status, actions and sources, and the reasons,
+    those that are notes already in words (``fixed``), the others waiting for their value."""
+
+    status: Status
+    actions: tuple[Note, ...]
+    references: tuple[Reference, ...]
+    steps: tuple[Step, ...]
+    fixed: tuple[Reason | None, ...]
+
+    def finding(
+        self, nid: str, shown: Mapping[str, str], relevant: list[Measurement], words: Wording
+    ) -> Finding:
+        reasons = tuple(
+            r if r is not None else words.reason(s, shown)
+            for s, r in zip(self.steps, self.fixed, strict=True)
+        )
+        values = tuple([m.judged for m in relevant])
+        return Finding(
+            nid, self.status, rationale(reasons), self.actions, self.references, values, reasons
+        )
+
+
+class Panel:
+    """What judging a panel needs, built once per loaded knowledge."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.words = Wording(rules)
+        k = rules.k
+        self.first_tests = first_tests(rules)
+        # Per nutrient: the analytes its finding reports (its lab_tests and those rules.json
+        # adds), the analytes it judges with their cut points, and its finding with no lab
+        # (the same for everyone, but magnesium's, whose kidney caution reads the context).
+        self.plan: list[
+            tuple[
+                str, tuple[str, ...], tuple[tuple[str, dict[str, list[float]]], ...], Finding | None
+            ]
+        ] = []
+        for nid in NUTRIENT_IDS:
+            rule = rules.nutrient_rules[nid]
+            reported = tuple(dict.fromkeys((*k.nutrient_index[nid].lab_tests, *rule.also_reports)))
+            judged = tuple((a, rules.points_by_scale[a]) for a in rule.judges)
+            self.plan.append((nid, reported, judged, None))
+        self.plan = [
+            (
+                nid,
+                reported,
+                judged,
+                None if nid == "magnesium" else self.directly(nid, [], Context()),
+            )
+            for nid, reported, judged, _ in self.plan
+        ]
+        self.memo: dict[tuple[object, ...], Verdict] = {}
+
+    def verdict(self, j: Judge, note: Reason | None = None) -> Verdict:
+        """``j`` as a verdict; ``note``, if given, is a last reason already in words."""
+        steps = tuple(j.steps)
+        fixed = tuple(self.words.note(s.note) if s.note is not None else None for s in steps)
+        if note is not None:
+            steps += (_NOTE,)
+            fixed += (note,)
+        return Verdict(
+            j.status,
+            tuple(self.rules.actions[code] for code in dict.fromkeys(j.actions)),
+            self.rules.references(j.steps),
+            steps,
+            fixed,
+        )
+
+    def findings(self, labs: Mapping[str, Measurement], ctx: Context) -> tuple[Finding, ...]:
+        """The finding for each nutrient, in ``NUTRIENT_IDS`` order. Equal, nutrient by
+        nutrient, to :meth:`directly` on the measurements each finding reports.
+
+        The judges read a value only by comparing it with cut points, and read four facts of
+        the context, so a verdict (status, actions, sources and the reasons' wording) is the
+        same for every value that falls in the same place among its analyte's cut points.
+        Verdicts are remembered under that key, in a bounded dict: judging a new panel costs
+        two bisections per value and putting its values into the reasons' words. Censored
+        results take the direct path.
+        """
+        flags = (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, self.rules.is_child(ctx))
+        memo = self.memo
+        get = labs.get
+        words = self.words
+        out: list[Finding] = []
+        for nid, reported, judged, not_tested in self.plan:
+            relevant: list[Measurement] = list(filter(None, map(get, reported)))
+            if not relevant and not_tested is not None:
+                out.append(not_tested)
+                continue
+            censored_here = False
+            for m in relevant:
+                censored_here |= m.comparator is not None
+            if censored_here:
+                out.append(self.directly(nid, relevant, ctx))
+                continue
+            # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i
+            # below it.
+            key: list[object] = [nid, flags]
+            shown: dict[str, str] = {}
+            for analyte, by_scale in judged:
+                found = get(analyte)
+                if found is None:
+                    key.append(-1)
+                else:
+                    shown[analyte] = found.shown
+                    v = found.value
+                    points = by_scale[found.scale]
+                    key.append(found.scale)
+                    key.append(bisect_left(points, v) + bisect_right(points, v))
+            memo_key = tuple(key)
+            verdict = memo.get(memo_key)
+            if verdict is None:
+                x = {a: labs[a].value for a in shown}
+                scales = {a: labs[a].scale for a in shown}
+                verdict = self.verdict(judge(nid, x, ctx, self.rules, scales))
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[memo_key] = verdict
+            out.append(verdict.finding(nid, shown, relevant, words))
+        return tuple(out)
+
+    def directly(self, nid: str, relevant: list[Measurement], ctx: Context) -> Finding:
+        """The finding for ``nid`` from its ``relevant`` measurements, judged afresh. A
+        censored result ("<5") is judged at both ends of the range it allows."""
+        plain = {m.analyte: m.value for m in relevant}
+        shown = {m.analyte: m.shown for m in relevant}
+        scales = {m.analyte: m.scale for m in relevant}
+        cens = [m for m in relevant if m.comparator is not None]
+        if not cens:
+            return self.verdict(judge(nid, plain, ctx, self.rules, scales)).finding(
+                nid, shown, relevant, self.words
+            )
+        reported = {m.analyte: _as_reported(m) for m in relevant}  # quoted as reported: "<5"
+        outcomes = []
+        for ends in itertools.product(*(_bounds(m) for m in cens)):
+            x = dict(plain)
+            x.update({m.analyte: e for m, e in zip(cens, ends, strict=True)})
+            outcomes.append(judge(nid, x, ctx, self.rules, scales))
+        ranges = ", ".join(f"{m.analyte} {_as_reported(m)} {m.scale}" for m in cens)
+        if len({o.key() for o in outcomes}) == 1:
+            note = Reason(None, None, True, censored(ranges, None))
+            return self.verdict(outcomes[0], note).finding(nid, reported, relevant, self.words)
+        # The ends disagree: indeterminate, citing every cut-off either end was judged by.
+        note = Reason(
+            None, None, True, censored(ranges, sorted({o.status.value for o in outcomes}))
+        )
+        verdict = Verdict(
+            Status.INDETERMINATE,
+            (self.rules.actions["see-clinician"],),
+            self.rules.references([s for o in outcomes for s in o.steps]),
+            (_NOTE,),
+            (note,),
+        )
+        return verdict.finding(nid, reported, relevant, self.words)
+
+    def warnings(self, labs: Mapping[str, Measurement], ctx: Context) -> list[Note]:
+        """Cross-cutting notes: inflammation, anaemia, adult thresholds. A censored CRP or
+        hemoglobin ("<10") warns only when the whole range it allows does."""
+        rules = self.rules
+        texts = rules.warning_texts
+        out: list[Note] = []
+        crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
+        if crp is not None and ferritin is not None:
+            inflamed = rules.cuts["iron.crp.inflammation"]
+            deficient = rules.cuts["iron.ferritin.deficient_inflammation"]
+            if _surely(crp, inflamed) and not _surely(ferritin, deficient):
+                code = "ferritin-unreliable-inflammation"
+                quoted = f"CRP {_as_reported(crp)} {crp.scale}"
+                out.append(Note(code, f"{quoted} {texts[code].text}"))
+        cut = hemoglobin_cutoff(ctx, rules) if hb is not None else None
+        if hb is not None and cut is not None and _surely(hb, cut):
+            step = Step(cut.threshold.id, None, "hemoglobin", True, hb.scale)
+            text = self.words.reason(step, {"hemoglobin": _as_reported(hb)}).text
+            out.append(Note("anaemia", capitalized(text)))
+        if rules.is_child(ctx):
+            out.append(Note("adult-thresholds", texts["adult-thresholds"].text))
+        return out
+
+    def missing_tests(
+        self, labs: Mapping[str, Measurement], findings: tuple[Finding, ...]
+    ) -> tuple[str, ...]:
+        """Analytes worth measuring next, in analyte-registry order: ferritin and TSAT
+        whenever either is missing, CRP beside a ferritin, MMA for a borderline B12, and the
+        first test of each nutrient not tested."""
+        wanted: set[str] = set()
+        if "ferritin" not in labs or "tsat" not in labs:
+            wanted |= {"ferritin", "tsat"}
+        if "ferritin" in labs and "crp" not in labs:
+            wanted.add("crp")
+        for f in findings:
+            if f.status is Status.NOT_TESTED:
+                test = self.first_tests.get(f.nutrient)
+                if test is not None:
+                    wanted.add(test)
+            elif f.nutrient == "vitamin_b12" and "check-mma" in f.action_codes():
+                wanted.add("mma")
+        wanted -= labs.keys()
+        order = self.rules.analyte_order
+        return tuple([a for a in order if a in wanted]) if wanted else ()
+
+
+_panel_lock = threading.Lock()
+_panel: Panel | None = None
+
+
+def panel_for(rules: Rules) -> Panel:
+    """The panel judge for the compiled rules (built once)."""
+    global _panel
+    p = _panel
+    if p is None or p.rules is not rules:
+        with _panel_lock:
+            if _panel is None or _panel.rules is not rules:
+                _panel = Panel(rules)
+            p = _panel
+    return p
+
+
+def _as_reported(m: Measurement) -> str:
+    """The value as a rationale shows it, with its censoring: ``5``, ``<5``."""
+    return f"{m.comparator or ''}{m.shown}"
+
+
+def _surely(m: Measurement, cut: Cut) -> bool:
+    """Whether ``cut`` holds for every value a (possibly censored) result allows."""
+    limit = cut.value_for(m.scale)
+    if m.comparator is None:
+        return cut.holds_at(m.value, limit)
+    return all(cut.holds_at(e, limit) for e in _bounds(m))
+
+
+def _bounds(m: Measurement) -> tuple[float, ...]:
+    """The extreme values a censored result allows."""
+    if m.comparator == "<":
+        return (0.0, math.nextafter(m.value, 0.0))
+    if m.comparator == "<=":
+        return (0.0, m.value)
+    if m.comparator == ">":
+        return (math.nextafter(m.value, math.inf), math.inf)
+    return (m.value, math.inf)
