@@ -87,7 +87,7 @@ def _check_rules(files: Files, k: Knowledge) -> None:
     book = files.rules
     if [r.nutrient for r in book.nutrients] != list(NUTRIENT_IDS):
         raise DataError("data file rules.json: $.nutrients must list each nutrient once, in order")
-    thresholds = {t.id for t in files.thresholds.thresholds}
+    thresholds = {t.id for t in files.thresholds}
     for rule in book.nutrients:
         nutrient = k.nutrient_index[rule.nutrient]
         reported = (*nutrient.lab_tests, *rule.also_reports)
