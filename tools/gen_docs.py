@@ -71,10 +71,13 @@ def _references(record: object) -> Iterator[rn.Reference]:
 
 
 def _rule_book() -> object:
-    """The rules' own data (adult age, notes, actions): not public API, but cited like it."""
-    from rlsnutrition._knowledge import knowledge
+    """The references of the rules' own data (rules.json is not public API; the test suite
+    checks that each reference it defines is cited in it)."""
+    import json
+    from importlib.resources import files
 
-    return knowledge().rules
+    doc = json.loads((files("rlsnutrition") / "data" / "rules.json").read_text("utf-8"))
+    return tuple(rn.Reference(**ref) for ref in doc["references"])
 
 
 def references_list() -> str:
