@@ -110,6 +110,19 @@ def _record(cls: type, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy
                         value=FINITE,
                         unit=st.text(max_size=10),
                         comparator=st.sampled_from([None, "<", "<=", ">", ">="]),
+                        given_value=st.one_of(st.none(), FINITE),
+                        given_unit=st.one_of(st.none(), st.text(max_size=10)),
+                        when=st.one_of(st.none(), st.text(max_size=25)),
+                    ),
+                    max_size=3,
+                ).map(tuple),
+                reasons=st.lists(
+                    st.builds(
+                        rn.Reason,
+                        threshold=st.one_of(st.none(), st.text(max_size=20)),
+                        analyte=st.one_of(st.none(), st.sampled_from(ANALYTE_IDS)),
+                        held=st.booleans(),
+                        text=st.text(max_size=40),
                     ),
                     max_size=3,
                 ).map(tuple),
@@ -121,6 +134,7 @@ def _record(cls: type, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy
         warnings=st.lists(NOTES, max_size=3).map(tuple),
         disclaimer=st.text(min_size=1).filter(str.strip),
         knowledge_version=st.text(max_size=12),
+        subject=st.one_of(st.none(), st.text(max_size=30)),
     )
 )
 def test_any_assessment_record_validates_and_round_trips(assessment: rn.Assessment) -> None:
@@ -131,7 +145,7 @@ def test_schema_is_draft_2020_12_and_describes_every_field_of_every_record() -> 
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     records = {"Assessment": rn.Assessment, "Finding": rn.Finding, "Note": rn.Note}
-    records |= {"JudgedValue": rn.JudgedValue, "Reference": rn.Reference}
+    records |= {"JudgedValue": rn.JudgedValue, "Reference": rn.Reference, "Reason": rn.Reason}
     for name, cls in records.items():
         described = SCHEMA if name == "Assessment" else SCHEMA["$defs"][name]
         fields = [f.name for f in attrs.fields(cls)]
@@ -183,6 +197,9 @@ def _set(path: str, value: object) -> Any:
     return change
 
 
+REASON = {"threshold": "iron.ferritin.oral_iron", "analyte": "ferritin", "held": True, "text": "x"}
+
+
 @pytest.mark.parametrize(
     ("change", "field", "said"),
     [
@@ -198,6 +215,18 @@ def _set(path: str, value: object) -> Any:
         (_set("findings/0/values/0/comparator", "~"), "$.findings[0].values[0].comparator", "~"),
         (_set("findings/0/values/0/analyte", "gold"), "$.findings[0].values[0].analyte", "gold"),
         (_set("findings/0/status", "fine"), "$.findings[0].status", "'fine' is not one of"),
+        (
+            _set("findings/0/reasons", [REASON | {"held": "yes"}]),
+            "$.findings[0].reasons[0].held",
+            "true or",
+        ),
+        (
+            _set("findings/0/reasons", [REASON | {"analyte": "gold"}]),
+            "$.findings[0].reasons[0].analyte",
+            "gold",
+        ),
+        (_set("findings/0/values/0/given_value", "45"), "$.findings[0].values[0].given_value", ""),
+        (_set("subject", 7), "$.subject", "expected a string"),
         (_set("findings/0/status", None), "$.findings[0].status", "null"),
         (_set("findings/0/nutrient", "zinc"), "$.findings[0].nutrient", "'zinc'"),
         (_set("findings/1/nutrient", "iron"), "$.findings[1].nutrient", "judged twice"),

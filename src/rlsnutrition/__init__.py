@@ -90,7 +90,7 @@ _LAZY = {
 
 
 # Public submodules, imported on first attribute access (rlsnutrition.frame needs pandas).
-_SUBMODULES = {"fhir", "cds"}
+_SUBMODULES = {"fhir", "cds", "frame"}
 
 
 def __getattr__(name: str) -> _Any:

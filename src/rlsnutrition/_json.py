@@ -69,6 +69,7 @@ def _vocabularies() -> dict[tuple[str, str], tuple[str, ...]]:
         ("Finding", "nutrient"): tuple(NUTRIENT_IDS),
         ("JudgedValue", "analyte"): analyte_ids,
         ("JudgedValue", "comparator"): ("<", "<=", ">", ">="),
+        ("Reason", "analyte"): analyte_ids,
         ("Assessment", "missing_tests"): analyte_ids,
     }
 

@@ -23,7 +23,7 @@ import uuid as _uuid
 from collections.abc import Mapping
 from typing import Any
 
-from . import Assessment, Finding, Note, Reference, Status, lookup_nutrient
+from . import Assessment, Finding, JudgedValue, Note, Reference, Status, lookup_nutrient
 
 __all__ = ["INDICATORS", "PROJECT_SOURCE", "SUMMARY_LIMIT", "cards"]
 
@@ -138,7 +138,7 @@ def _checked_source(source: Mapping[str, str]) -> dict[str, str]:
 
 def _finding_card(f: Finding, a: Assessment, fallback: dict[str, str]) -> dict[str, Any]:
     name = lookup_nutrient(f.nutrient).name
-    values = ", ".join(_value(v.analyte, v.comparator, v.value, v.unit) for v in f.values)
+    values = ", ".join(map(_value, f.values))
     head = f"{name}: {_STATUS_WORDS[f.status]}" + (f" ({values})" if values else "")
     todo = [_ACTION_WORDS.get(n.code, n.code.replace("-", " ")) for n in f.actions]
     todo = [t for t in todo if t]
@@ -148,7 +148,7 @@ def _finding_card(f: Finding, a: Assessment, fallback: dict[str, str]) -> dict[s
         lines += [f"- {_md(n.text)} (`{n.code}`)" for n in f.actions] + [""]
     if f.values:
         lines += ["Values judged:", ""]
-        lines += [f"- {_md(_value(v.analyte, v.comparator, v.value, v.unit))}" for v in f.values]
+        lines += [f"- {_md(_value(v))}" + _taken(v) for v in f.values]
         lines.append("")
     if f.references:
         lines += ["Sources:", ""] + [f"- {_reference_md(r)}" for r in f.references] + [""]
@@ -172,8 +172,15 @@ def _card(
     }
 
 
-def _value(analyte: str, comparator: str | None, value: float, unit: str) -> str:
-    return f"{_SHORT_NAMES.get(analyte, analyte)} {comparator or ''}{value:.4g} {unit}"
+def _value(v: JudgedValue) -> str:
+    """The value as the lab gave it (as judged where that is unknown): ``ferritin 45 ug/L``."""
+    shown = (v.given_value, v.given_unit) if v.given_value is not None else (v.value, v.unit)
+    name = _SHORT_NAMES.get(v.analyte, v.analyte)
+    return f"{name} {v.comparator or ''}{shown[0]:.4g} {shown[1] or v.unit}"
+
+
+def _taken(v: JudgedValue) -> str:
+    return f" (taken {_md(v.when)})" if v.when else ""
 
 
 def _source(references: tuple[Reference, ...], fallback: dict[str, str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta, timezone
@@ -91,6 +92,21 @@ def _check_age(_: object, __: attrs.Attribute[int | None], value: object) -> Non
         )
 
 
+def _whole(value: int | None) -> int | None:
+    """A numpy integer (``np.int64(52)``, as a pandas column holds it) as the int it is."""
+    if not isinstance(value, (int, type(None))) and isinstance(value, numbers.Integral):
+        return int(value)
+    return value
+
+
+def _truth(value: bool) -> bool:
+    """A numpy boolean (``np.True_``) as the bool it is; anything else is left to the check."""
+    kind = type(value)
+    if kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_"):
+        return bool(value)
+    return value
+
+
 def _check_flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidArgumentError(f"{attribute.name} must be True or False, not {show(value)}")
@@ -100,7 +116,8 @@ def _check_flag(_: object, attribute: attrs.Attribute[bool], value: object) -> N
 class Context:
     """Who the labs belong to, as far as it changes how they are judged.
 
-    Everything defaults to unknown or False. ``dialysis`` implies kidney disease.
+    Everything defaults to unknown or False. ``dialysis`` implies kidney disease. numpy
+    integers and booleans (as a pandas column holds them) are read as the int or bool they are.
 
     Examples:
         >>> Context(sex="female", pregnant=True)
@@ -108,10 +125,10 @@ class Context:
     """
 
     sex: Sex | None = attrs.field(default=None, validator=_check_sex)
-    age: int | None = attrs.field(default=None, validator=_check_age)
-    pregnant: bool = attrs.field(default=False, validator=_check_flag)
-    kidney_disease: bool = attrs.field(default=False, validator=_check_flag)
-    dialysis: bool = attrs.field(default=False, validator=_check_flag)
+    age: int | None = attrs.field(default=None, converter=_whole, validator=_check_age)
+    pregnant: bool = attrs.field(default=False, converter=_truth, validator=_check_flag)
+    kidney_disease: bool = attrs.field(default=False, converter=_truth, validator=_check_flag)
+    dialysis: bool = attrs.field(default=False, converter=_truth, validator=_check_flag)
 
     def __attrs_post_init__(self) -> None:
         if self.pregnant and self.sex == "male":

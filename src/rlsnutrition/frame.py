@@ -1,0 +1,391 @@
+"""Assess a pandas DataFrame of lab results, one row per person: ``assess_frame``.
+
+Needs the ``pandas`` extra (``pip install 'rlsnutrition[pandas]'``); the same function serves
+a Dask DataFrame through ``ddf.map_partitions(assess_frame)`` (the ``dask`` extra).
+
+Every row is judged exactly as :func:`rlsnutrition.assess` judges it, by ``assess`` itself:
+the rules read a value only by where it falls among its analyte's cut points (on the scale it
+was given on), so rows whose values fall in the same places, in the same context, share one
+verdict. ``assess_frame`` reads each column once, converts it to the analyte's default unit
+in one pass, finds where each value falls with one ``searchsorted`` per scale, and asks
+``assess`` once per distinct combination of places, per nutrient. It never judges a value
+itself, and returns only what does not depend on the exact value within its place: statuses,
+action codes, warning codes and the tests worth doing next (no rationales).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from . import Context, Finding, RLSNutritionError, assess, nutrients
+from ._knowledge import knowledge
+from ._parse import Units, _fast_limit, _unit_spec, find_analyte, measure
+from ._rules import ADULT_AGE, JUDGED, missing_tests, rules_for
+from .errors import InvalidArgumentError, UnknownAnalyteError, show
+from .model import Analyte, UnitSpec
+
+__all__ = ["CONTEXT_COLUMNS", "assess_frame"]
+
+CONTEXT_COLUMNS = ("sex", "age", "pregnant", "kidney_disease", "dialysis")
+"""Columns read as each row's :class:`~rlsnutrition.Context` (any may be absent)."""
+
+_ABSENT = -1
+_CENSORED = 1 << 40  # codes of censored values start here, one per distinct (value, sign, scale)
+_SCALE_SPAN = 1 << 16  # position codes: scale index * _SCALE_SPAN + place among the cut points
+
+# What of a row's context each part of an assessment reads: the verdicts read the flags and
+# whether the person is a child; the warnings read sex, pregnancy and childhood, and these
+# analytes. (The row-by-row property test in tests/test_frame.py holds them to ``assess``.)
+_WARNING_INPUTS = ("crp", "ferritin", "hemoglobin")
+
+
+def _verdict_flags(ctx: Context) -> Hashable:
+    return (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, _child(ctx))
+
+
+def _warning_flags(ctx: Context) -> Hashable:
+    return (ctx.sex, ctx.pregnant, _child(ctx))
+
+
+def _child(ctx: Context) -> bool:
+    return ctx.age is not None and ctx.age < ADULT_AGE
+
+
+def assess_frame(
+    df: pd.DataFrame,
+    *,
+    units: Units = "conventional",
+    context: Context | None = None,
+) -> pd.DataFrame:
+    """Judge every row of ``df`` as :func:`rlsnutrition.assess` would, in bulk.
+
+        Columns named by an analyte key (an id, alias or LOINC code, as ``assess`` takes them)
+        are read as labs: a number (in the analyte's default unit for ``units``), a string such as
+        ``"45 ug/L"`` or ``"<5"``; NaN or None means not measured. Columns ``sex``, ``age``,
+        ``pregnant``, ``kidney_disease`` and ``dialysis`` are read as the row's context (numpy
+        integers and booleans welcome; NaN means unknown, a whole-number float age such as 52.0 is
+        52), over ``context`` (default: ``Context()``). Other columns are left alone.
+
+        Returns a DataFrame on the same index with, per nutrient, ``<nutrient>_status`` (the status
+        value) and ``<nutrient>_actions`` (action codes joined by ``;``), then ``missing_tests``
+        and ``warnings`` (codes joined by ``;``) and ``error``: None, or the message of the error
+        ``assess`` raises for that row (whose other columns are then None).
+
+        Examples:
+            >>> import pandas as pd
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+            >>> df = pd.DataFrame({"ferritin": [45, 150, None], "tsat": [18, 30, 25], "age": [40, 50, 9]})
+            >>> assess_frame(df)[["iron_status", "iron_actions"]]
+              iron_status                                 iron_actions
+            0         low  consider-oral-iron;consider-iv-iron;see-clinician
+            1    adequate
+            2         low                  consider-oral-iron;see-clinician
+
+        Raises:
+            TypeError: ``df`` is not a pandas DataFrame, or ``context`` is not a Context.
+            InvalidArgumentError: ``units`` is not "conventional" or "si", or two columns name the
+                same analyte.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"assess_frame() takes a pandas DataFrame, not {type(df).__name__}")
+    if context is not None and not isinstance(context, Context):
+        raise TypeError(f"context must be a rlsnutrition.Context, not {type(context).__name__}")
+    assess({}, units=units)  # refuses units outside "conventional" and "si", as assess does
+    return _Frame(df, units, context or Context()).result()
+
+
+class _Column:
+    """One analyte column, read once: for each row, where its value falls (a code), or the
+    error ``assess`` raises for it."""
+
+    def __init__(self, analyte: Analyte, cells: pd.Series, units: Units) -> None:
+        k = knowledge()
+        self.analyte = analyte
+        n = len(cells)
+        self.code = np.full(n, _ABSENT, dtype=np.int64)
+        self.errors: dict[int, str] = {}
+        self.scales = [spec.unit for spec in analyte.units]
+        self.units = units
+        self.value = np.zeros(n)
+        self.scale = np.full(n, -1, dtype=np.int64)
+        self.censored: dict[tuple[object, ...], int] = {}
+        self.specs: dict[str, UnitSpec | None] = {}  # unit as written -> accepted unit
+        self.limit = _fast_limit(analyte, k)
+        if is_numeric_dtype(cells.dtype) and not is_bool_dtype(cells.dtype):
+            number = cells.to_numpy(dtype=float, na_value=np.nan)
+            self.raw: np.ndarray[Any, Any] = number
+            given = ~np.isnan(number)
+            spec = _unit_spec(analyte, None, k, units)
+            with np.errstate(over="ignore", invalid="ignore"):
+                converted = number * spec.factor
+            # The numbers the library's reader surely takes as they are, in one pass; every
+            # other number goes through the reader itself, which says what is wrong with it.
+            plain = given & (number >= 0) & (converted <= self.limit)
+            self.value[plain] = converted[plain] + 0.0
+            self.scale[plain] = self.scales.index(spec.unit)
+            odd = np.flatnonzero(given & ~plain)
+            self.read(odd.tolist(), [float(x) for x in number[odd]])
+        else:
+            self.raw = cells.to_numpy(dtype=object)
+            rows = [i for i, x in enumerate(self.raw.tolist()) if not _missing(x)]
+            self.read(rows, self.raw[rows].tolist())
+        points = rules_for(k).points_by_scale[analyte.id]
+        for i, unit in enumerate(self.scales):
+            at = np.flatnonzero(self.scale == i)
+            if len(at):
+                cuts = np.asarray(points[unit])
+                v = self.value[at]
+                place = np.searchsorted(cuts, v, "left") + np.searchsorted(cuts, v, "right")
+                self.code[at] = i * _SCALE_SPAN + place
+
+    def read(self, rows: list[int], raws: list[object]) -> None:
+        """Read cells one by one, each distinct one once."""
+        memo: dict[tuple[type, object], tuple[float, int, int] | str] = {}
+        value, scale, code = self.value, self.scale, self.code
+        for row, raw in zip(rows, raws, strict=True):
+            key = (raw.__class__, raw)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self.read_one(raw)
+            if isinstance(found, str):
+                self.errors[row] = found
+            elif found[2] != _ABSENT:
+                code[row] = found[2]
+            else:
+                value[row], scale[row] = found[0], found[1]
+
+    def read_one(self, raw: object) -> tuple[float, int, int] | str:
+        """The value and scale of one cell (or its censored code), else its error message.
+
+        The plain spelling labs write most ("45 ng/mL": digits, a space, a unit) is read here;
+        anything else, and anything out of bounds, through the library's own reader.
+        """
+        if type(raw) is str:
+            number, _, unit = raw.strip().partition(" ")
+            digits = number.replace(".", "", 1)
+            if digits.isascii() and digits.isdigit():
+                spec = self.spec(unit.strip())
+                if spec is not None:
+                    converted = float(number) * spec.factor
+                    if converted <= self.limit:
+                        return converted, self.scales.index(spec.unit), _ABSENT
+        try:
+            m = measure(self.analyte, raw, knowledge(), self.units)
+        except RLSNutritionError as exc:
+            return str(exc)
+        if m.comparator is None:
+            return m.value, self.scales.index(m.scale), _ABSENT
+        sign = (m.comparator, m.value, m.scale)
+        return 0.0, -1, self.censored.setdefault(sign, _CENSORED + len(self.censored))
+
+    def spec(self, unit: str) -> UnitSpec | None:
+        """The accepted unit a unit as written names, or None (the reader will say why)."""
+        if unit not in self.specs:
+            try:
+                self.specs[unit] = _unit_spec(self.analyte, unit, knowledge(), self.units)
+            except RLSNutritionError:
+                self.specs[unit] = None
+        return self.specs[unit]
+
+    def cell(self, row: int) -> object:
+        """The cell as the frame holds it, as a plain Python value."""
+        x = self.raw[row]
+        return x.item() if isinstance(x, np.generic) else x
+
+
+def _missing(x: object) -> bool:
+    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
+
+
+class _Frame:
+    def __init__(self, df: pd.DataFrame, units: Units, base: Context) -> None:
+        self.df = df
+        self.units = units
+        self.n = n = len(df)
+        self.columns: dict[str, _Column] = {}
+        named: dict[str, str] = {}
+        for name in df.columns:
+            if not isinstance(name, str) or name in CONTEXT_COLUMNS:
+                continue
+            try:
+                analyte = find_analyte(name, knowledge())
+            except UnknownAnalyteError:
+                continue  # not a lab: left alone
+            if analyte.id in named:
+                raise InvalidArgumentError(
+                    f"columns {show(named[analyte.id])} and {show(name)} both name "
+                    f"{analyte.id}; give each analyte one column"
+                )
+            named[analyte.id] = name
+            self.columns[analyte.id] = _Column(analyte, df[name], units)
+        self.order = list(named)  # column order: the order assess reads a row's labs in
+        self.contexts, self.context_of, context_errors = _contexts(df, base)
+        self.error: list[str | None] = [None] * n
+        for row, message in context_errors.items():
+            self.error[row] = message
+        for aid in self.order:
+            for row, message in self.columns[aid].errors.items():
+                if self.error[row] is None:
+                    self.error[row] = message
+        self.good = np.array([e is None for e in self.error], dtype=bool)
+
+    def codes(self, analytes: Sequence[str]) -> list[np.ndarray[Any, Any]]:
+        absent = np.full(self.n, _ABSENT, dtype=np.int64)
+        return [self.columns[a].code if a in self.columns else absent for a in analytes]
+
+    def labs(self, row: int, analytes: Sequence[str]) -> dict[str, object]:
+        """The row's labs among ``analytes``, as its cells hold them (column order)."""
+        return {
+            a: self.columns[a].cell(row)
+            for a in self.order
+            if a in analytes and self.columns[a].code[row] != _ABSENT
+        }
+
+    def groups(self, keys: list[np.ndarray[Any, Any]]) -> tuple[np.ndarray[Any, Any], list[int]]:
+        """For every good row, the number of its distinct key (-1 for rows in error), and
+        one row of each distinct key."""
+        combined = np.where(self.good, 0, -1).astype(np.int64)
+        size = 1
+        for key in keys:
+            codes, uniques = pd.factorize(key)
+            if size * len(uniques) >= 1 << 62:  # renumber before the product overflows
+                combined = pd.factorize(combined)[0].astype(np.int64)
+                size = int(combined.max()) + 1
+            combined = np.where(combined < 0, -1, combined * len(uniques) + codes)
+            size *= max(len(uniques), 1)
+        group, _ = pd.factorize(combined)
+        group = np.where(combined < 0, -1, group)
+        count = int(group.max()) + 1 if len(group) else 0
+        first = np.full(count, -1, dtype=np.int64)
+        rows = np.arange(len(group))[::-1]
+        first[group[::-1][group[::-1] >= 0]] = rows[group[::-1] >= 0]  # the last write wins
+        return group, first.tolist()
+
+    def spread(self, group: np.ndarray[Any, Any], answers: list[object]) -> np.ndarray[Any, Any]:
+        """Each good row's answer (its group's), None for rows in error."""
+        out = np.full(self.n, None, dtype=object)
+        if answers:
+            table = np.empty(len(answers) + 1, dtype=object)
+            table[:-1] = answers
+            table[-1] = None
+            out[:] = table[group]  # group -1 picks the trailing None
+        return out
+
+    def result(self) -> pd.DataFrame:
+        ctx_code = self.context_of
+        verdict_code = _factorized(ctx_code, self.contexts, _verdict_flags)
+        warning_code = _factorized(ctx_code, self.contexts, _warning_flags)
+        data: dict[str, np.ndarray[Any, Any]] = {}
+        findings: list[tuple[np.ndarray[Any, Any], list[Finding]]] = []
+        outcomes = []
+        for n in nutrients():
+            judged = JUDGED[n.id]
+            group, first = self.groups([verdict_code, *self.codes(judged)])
+            found = [
+                assess(
+                    self.labs(row, judged), context=self.contexts[ctx_code[row]], units=self.units
+                ).finding(n.id)
+                for row in first
+            ]
+            findings.append((group, found))
+            status = [f.status.value for f in found]
+            actions = [";".join(f.action_codes()) for f in found]
+            data[f"{n.id}_status"] = self.spread(group, status)  # type: ignore[arg-type]
+            data[f"{n.id}_actions"] = self.spread(group, actions)  # type: ignore[arg-type]
+            outcome = pd.factorize(
+                np.array([f"{s}|{a}" for s, a in zip(status, actions, strict=True)])
+            )
+            outcomes.append(np.append(outcome[0], -1)[group])  # group -1 picks the trailing -1
+
+        # The tests worth doing next read which labs were given and what each finding says.
+        present = [(c.code != _ABSENT).astype(np.int64) for c in self.columns.values()]
+        group, first = self.groups([*present, *outcomes])
+        rules = rules_for(knowledge())
+        missing = []
+        for row in first:
+            given = cast("dict[str, Any]", dict.fromkeys(self.labs(row, self.order)))
+            row_findings = tuple(found[g[row]] for g, found in findings)
+            missing.append(";".join(missing_tests(given, row_findings, rules)))
+        data["missing_tests"] = self.spread(group, missing)  # type: ignore[arg-type]
+
+        group, first = self.groups([warning_code, *self.codes(_WARNING_INPUTS)])
+        warned = [
+            ";".join(
+                w.code
+                for w in assess(
+                    self.labs(row, _WARNING_INPUTS),
+                    context=self.contexts[ctx_code[row]],
+                    units=self.units,
+                ).warnings
+            )
+            for row in first
+        ]
+        data["warnings"] = self.spread(group, warned)  # type: ignore[arg-type]
+        data["error"] = np.array(self.error, dtype=object)
+        return pd.DataFrame(data, index=self.df.index, dtype=object)
+
+
+def _factorized(
+    ctx_code: np.ndarray[Any, Any], contexts: list[Context], key: Callable[[Context], Hashable]
+) -> np.ndarray[Any, Any]:
+    """Per row, a code for ``key`` of its context (-1 where the context is in error)."""
+    ids: dict[Hashable, int] = {}
+    per_context = np.array([ids.setdefault(key(c), len(ids)) for c in contexts] + [-1])
+    codes: np.ndarray[Any, Any] = per_context[ctx_code]  # ctx_code -1 picks the trailing -1
+    return codes
+
+
+def _contexts(
+    df: pd.DataFrame, base: Context
+) -> tuple[list[Context], np.ndarray[Any, Any], dict[int, str]]:
+    """Each row's Context: the distinct ones, the index of each row's, and rows in error."""
+    n = len(df)
+    present = [c for c in CONTEXT_COLUMNS if c in df.columns]
+    if not present:
+        return [base], np.zeros(n, dtype=np.int64), {}
+    columns = [df[c].to_numpy(dtype=object) for c in present]
+    contexts: list[Context] = []
+    seen: dict[tuple[object, ...], int | str] = {}  # the cells -> a context's index, or error
+    errors: dict[int, str] = {}
+    code = np.empty(n, dtype=np.int64)
+    for row in range(n):
+        cells = tuple(_context_cell(col[row]) for col in columns)
+        key = tuple((c.__class__, c) for c in cells)
+        found = seen.get(key)
+        if found is None:
+            given = zip(present, cells, strict=True)
+            try:
+                contexts.append(_evolve(base, {f: c for f, c in given if c is not _UNKNOWN}))
+                found = len(contexts) - 1
+            except (RLSNutritionError, TypeError) as exc:
+                found = str(exc)
+            seen[key] = found
+        if isinstance(found, str):
+            errors[row] = found
+            code[row] = -1
+        else:
+            code[row] = found
+    return contexts, code, errors
+
+
+_UNKNOWN = object()
+
+
+def _context_cell(x: object) -> object:
+    if _missing(x):
+        return _UNKNOWN
+    if isinstance(x, float) and x.is_integer():
+        return int(x)  # an age column with gaps is float in pandas: 52.0 is 52
+    return x
+
+
+def _evolve(base: Context, fields: dict[str, object]) -> Context:
+    import attrs
+
+    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
