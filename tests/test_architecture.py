@@ -32,6 +32,14 @@ ALLOWED_PRIVATE = {
     # exactly what `assess` accepts; that parser is not public API.
     ("fhir", "_parse"),
     ("fhir", "_knowledge"),
+    # assess_frame reads each distinct cell with that same parser (so values and error messages
+    # are exactly what assess gives), converts numbers by the one conversion (_units), and
+    # groups rows by the rules' own declarations (what each rule reads, the cut points, the
+    # age of a child, missing_tests), so that the frame never keeps a copy of them.
+    ("frame", "_parse"),
+    ("frame", "_knowledge"),
+    ("frame", "_units"),
+    ("frame", "_rules"),
 }
 # Tests of private helpers, where no public behaviour shows what they check.
 PRIVATE_TESTS = {

@@ -14,20 +14,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
-from rlsnutrition import _knowledge, _rules
 from rlsnutrition.frame import CONTEXT_COLUMNS, assess_frame
 
-K = _knowledge.knowledge()
-RULES = _rules.rules_for(K)
 NIDS = [n.id for n in rn.nutrients()]
+ANALYTES = {a.id: a for a in rn.analytes()}
 # Names a column may carry for an analyte: its id, an alias, a LOINC code.
-NAMES = {a.id: [a.id, *a.aliases[:2], *a.loinc[:1]] for a in K.analytes}
+NAMES = {a.id: [a.id, *a.aliases[:2], *a.loinc[:1]] for a in ANALYTES.values()}
 
 
-def _numbers_around_cut_points(analyte: str, unit: str, factor: float) -> st.SearchStrategy[float]:
+def _cut_points(analyte: str, unit: str) -> list[float]:
+    """Every cut-off on ``analyte``, on the scale of ``unit``: converted, and as published."""
+    points = []
+    for t in rn.thresholds():
+        if t.analyte == analyte:
+            for value, given in [(t.value, t.unit), *((e.value, e.unit) for e in t.equivalents)]:
+                points.append(rn.convert(value, given, unit, analyte=analyte))
+    return points
+
+
+def _numbers_around_cut_points(analyte: str, unit: str) -> st.SearchStrategy[float]:
     """Numbers on ``unit``'s scale at, just below and just above every cut point, and between."""
-    points = RULES.points_by_scale[analyte][unit]
-    near = [p / factor for p in points]
+    near = _cut_points(analyte, unit)
     near += [x * (1 + d) for x in near for d in (-1e-9, 1e-9, -0.05, 0.05)]
     return st.one_of(
         st.sampled_from(near) if near else st.nothing(),
@@ -37,18 +44,18 @@ def _numbers_around_cut_points(analyte: str, unit: str, factor: float) -> st.Sea
 
 @st.composite
 def cells(draw: st.DrawFn, analyte: str, numeric: bool) -> object:
-    spec = K.analyte_index[analyte]
+    spec = ANALYTES[analyte]
     if numeric:
         default = spec.units[0]
         return draw(
             st.one_of(
-                _numbers_around_cut_points(analyte, default.unit, default.factor),
+                _numbers_around_cut_points(analyte, default.unit),
                 st.just(np.nan),
                 st.sampled_from([-1.0, np.inf, 1e12]),  # refused, each with its message
             )
         )
     unit = draw(st.sampled_from(spec.units))
-    number = draw(_numbers_around_cut_points(analyte, unit.unit, unit.factor))
+    number = draw(_numbers_around_cut_points(analyte, unit.unit))
     sign = draw(st.sampled_from(["", "", "", "<", ">=", "≤"]))
     return draw(
         st.one_of(

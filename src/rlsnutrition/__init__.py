@@ -89,8 +89,9 @@ _LAZY = {
 }
 
 
-# Public submodules, imported on first attribute access (rlsnutrition.frame needs pandas).
-_SUBMODULES = {"fhir", "cds", "frame"}
+# Public submodules, imported on first attribute access (rlsnutrition.frame, which needs
+# pandas, is imported by name: from rlsnutrition.frame import assess_frame).
+_SUBMODULES = {"fhir", "cds"}
 
 
 def __getattr__(name: str) -> _Any:

@@ -19,14 +19,20 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, cast
 
-import numpy as np
-import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+try:
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+except ImportError as exc:  # pragma: no cover - the extra is part of the test extra
+    raise ImportError(
+        "rlsnutrition.frame needs pandas: pip install 'rlsnutrition[pandas]'"
+    ) from exc
 
-from . import Context, Finding, RLSNutritionError, assess, nutrients
+from . import Context, Finding, RLSNutritionError, assess, lookup_analyte, nutrients
 from ._knowledge import knowledge
-from ._parse import Units, _fast_limit, _unit_spec, find_analyte, measure
+from ._parse import Units, _fast_limit, measure
 from ._rules import ADULT_AGE, JUDGED, missing_tests, rules_for
+from ._units import to_default, unit_spec
 from .errors import InvalidArgumentError, UnknownAnalyteError, show
 from .model import Analyte, UnitSpec
 
@@ -65,32 +71,33 @@ def assess_frame(
 ) -> pd.DataFrame:
     """Judge every row of ``df`` as :func:`rlsnutrition.assess` would, in bulk.
 
-        Columns named by an analyte key (an id, alias or LOINC code, as ``assess`` takes them)
-        are read as labs: a number (in the analyte's default unit for ``units``), a string such as
-        ``"45 ug/L"`` or ``"<5"``; NaN or None means not measured. Columns ``sex``, ``age``,
-        ``pregnant``, ``kidney_disease`` and ``dialysis`` are read as the row's context (numpy
-        integers and booleans welcome; NaN means unknown, a whole-number float age such as 52.0 is
-        52), over ``context`` (default: ``Context()``). Other columns are left alone.
+    Columns named by an analyte key (an id, alias or LOINC code, as ``assess`` takes them)
+    are read as labs: a number (in the analyte's default unit for ``units``), a string such as
+    ``"45 ug/L"`` or ``"<5"``; NaN or None means not measured. Columns ``sex``, ``age``,
+    ``pregnant``, ``kidney_disease`` and ``dialysis`` are read as the row's context (numpy
+    integers and booleans welcome; NaN means unknown, a whole-number float age such as 52.0 is
+    52), over ``context`` (default: ``Context()``). Other columns are left alone.
 
-        Returns a DataFrame on the same index with, per nutrient, ``<nutrient>_status`` (the status
-        value) and ``<nutrient>_actions`` (action codes joined by ``;``), then ``missing_tests``
-        and ``warnings`` (codes joined by ``;``) and ``error``: None, or the message of the error
-        ``assess`` raises for that row (whose other columns are then None).
+    Returns a DataFrame on the same index with, per nutrient, ``<nutrient>_status`` (the status
+    value) and ``<nutrient>_actions`` (action codes joined by ``;``), then ``missing_tests``
+    and ``warnings`` (codes joined by ``;``) and ``error``: None, or the message of the error
+    ``assess`` raises for that row (whose other columns are then None).
 
-        Examples:
-            >>> import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-            >>> df = pd.DataFrame({"ferritin": [45, 150, None], "tsat": [18, 30, 25], "age": [40, 50, 9]})
-            >>> assess_frame(df)[["iron_status", "iron_actions"]]
-              iron_status                                 iron_actions
-            0         low  consider-oral-iron;consider-iv-iron;see-clinician
-            1    adequate
-            2         low                  consider-oral-iron;see-clinician
+    Examples:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"ferritin": [45, 150, None], "tsat": [18, 30, 25], "age": [40, 50, 9]})
+        >>> out = assess_frame(df)
+        >>> out["iron_status"].tolist()
+        ['low', 'adequate', 'indeterminate']
+        >>> out.loc[0, "iron_actions"]
+        'consider-oral-iron;consider-iv-iron;see-clinician'
+        >>> out.loc[2, "warnings"], out.loc[2, "error"]
+        ('adult-thresholds', None)
 
-        Raises:
-            TypeError: ``df`` is not a pandas DataFrame, or ``context`` is not a Context.
-            InvalidArgumentError: ``units`` is not "conventional" or "si", or two columns name the
-                same analyte.
+    Raises:
+        TypeError: ``df`` is not a pandas DataFrame, or ``context`` is not a Context.
+        InvalidArgumentError: ``units`` is not "conventional" or "si", or two columns name the
+            same analyte.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"assess_frame() takes a pandas DataFrame, not {type(df).__name__}")
@@ -121,9 +128,9 @@ class _Column:
             number = cells.to_numpy(dtype=float, na_value=np.nan)
             self.raw: np.ndarray[Any, Any] = number
             given = ~np.isnan(number)
-            spec = _unit_spec(analyte, None, k, units)
+            spec = unit_spec(analyte, None, k, units)
             with np.errstate(over="ignore", invalid="ignore"):
-                converted = number * spec.factor
+                converted: np.ndarray[Any, Any] = to_default(number, spec)  # type: ignore[assignment]  # elementwise
             # The numbers the library's reader surely takes as they are, in one pass; every
             # other number goes through the reader itself, which says what is wrong with it.
             plain = given & (number >= 0) & (converted <= self.limit)
@@ -172,7 +179,7 @@ class _Column:
             if digits.isascii() and digits.isdigit():
                 spec = self.spec(unit.strip())
                 if spec is not None:
-                    converted = float(number) * spec.factor
+                    converted = to_default(float(number), spec)
                     if converted <= self.limit:
                         return converted, self.scales.index(spec.unit), _ABSENT
         try:
@@ -188,7 +195,7 @@ class _Column:
         """The accepted unit a unit as written names, or None (the reader will say why)."""
         if unit not in self.specs:
             try:
-                self.specs[unit] = _unit_spec(self.analyte, unit, knowledge(), self.units)
+                self.specs[unit] = unit_spec(self.analyte, unit, knowledge(), self.units)
             except RLSNutritionError:
                 self.specs[unit] = None
         return self.specs[unit]
@@ -214,7 +221,7 @@ class _Frame:
             if not isinstance(name, str) or name in CONTEXT_COLUMNS:
                 continue
             try:
-                analyte = find_analyte(name, knowledge())
+                analyte = lookup_analyte(name)
             except UnknownAnalyteError:
                 continue  # not a lab: left alone
             if analyte.id in named:
