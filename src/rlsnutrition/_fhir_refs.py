@@ -98,7 +98,7 @@ class Index:
         self.by_key: dict[str, list[dict[str, Any]]] = {}
         self.resources: list[dict[str, Any]] = []
         self.meta: dict[str, tuple[str, str]] = {}  # subject key -> (type, id) it names
-        self.named: dict[str, dict[str, Any]] = {}  # subject key -> the resource, if held
+        self._written: dict[str, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
         self._subjects: dict[int, object] = {}
         self._keys: dict[tuple[str, str | None], str] = {}
 
@@ -202,10 +202,7 @@ class Index:
         ref = s(subject.get("reference"))
         if ref is not None:
             key = self.key_of(ref, resource)
-            if key not in self.named:
-                targets = self.resolve(ref, resource)
-                if len(targets) == 1:
-                    self.named[key] = targets[0]
+            self._written.setdefault(key, (ref, resource))
             if key not in self.meta and not ref.startswith("#"):
                 parsed = split(ref)
                 targets = self.by_key.get(key, [])
@@ -224,6 +221,12 @@ class Index:
         if text is None:
             return None
         return f"{text!r}, named only by text in {self.node(resource).scope}"
+
+    def named(self, subject: str) -> dict[str, Any] | None:
+        """The resource a subject key names, when the source holds exactly one."""
+        written = self._written.get(subject)
+        targets = [] if written is None else self.resolve(*written)
+        return targets[0] if len(targets) == 1 else None
 
     def match(self, patient: str, subjects: set[str]) -> list[str]:
         """The subjects ``patient`` (a reference, or ``system|value``) names exactly: an

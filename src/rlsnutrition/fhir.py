@@ -179,8 +179,12 @@ _LOINC_CACHE: list[tuple[tuple[Analyte, ...], dict[str, Analyte]]] = []
 
 def _members(resource: dict[str, Any]) -> list[Any]:
     """The members of a panel: R4 ``hasMember``, or STU3 ``related`` of type has-member."""
-    members = list(lst(resource.get("hasMember")))
-    for related in lst(resource.get("related")):
+    members = lst(resource.get("hasMember"))
+    related_ = resource.get("related")
+    if not related_:
+        return members
+    members = list(members)
+    for related in lst(related_):
         related = d(related)
         if related.get("type") == "has-member":
             members.append(related.get("target"))
@@ -297,7 +301,7 @@ class _Reader:
             )
         current = [r for r in self.index.resources if id(r) not in self.retired]
         dates = [w for w in (parse_when(r.when) for r in results) if w is not None]
-        held = self.index.named.get(subject) if subject is not None else None
+        held = self.index.named(subject) if subject is not None else None
         person = held if held is not None and held.get("resourceType") == "Patient" else None
         context, context_notes = read_context(
             self.index, subject, person, current, max(dates, default=None)
@@ -340,8 +344,8 @@ class _Reader:
             rtype = resource.get("resourceType")
             if rtype == "DiagnosticReport":
                 work.append((resource, lst(resource.get("result")), (None, None)))
-            elif rtype == "Observation" and _members(resource):
-                work.append((resource, _members(resource), (None, None)))
+            elif rtype == "Observation" and (members := _members(resource)):
+                work.append((resource, members, (None, None)))
         while work:
             holder, refs, inherited = work.pop()
             ctx = (
@@ -369,8 +373,10 @@ class _Reader:
                     if ctx in held or len(held) >= 2:
                         continue
                     held.append(ctx)
-                    if target.get("resourceType") == "Observation" and _members(target):
-                        work.append((target, _members(target), ctx))
+                    if target.get("resourceType") == "Observation" and (
+                        members := _members(target)
+                    ):
+                        work.append((target, members, ctx))
         return contexts
 
     def _skip(self, label: str, code: str | None, reason_code: str, reason: str) -> None:
