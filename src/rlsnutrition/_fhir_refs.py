@@ -18,7 +18,7 @@ can be told apart from anyone else: each such subject stands alone, never merged
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 _TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}\Z")
 _ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
@@ -69,25 +69,14 @@ def is_absolute(ref: str) -> bool:
     return ref.startswith("urn:") or "://" in ref
 
 
-class Node:
-    """Where one resource sits in the source: its identity, the server base of its entry (for
-    relative references), the resource containing it, and a label for messages."""
+class Node(NamedTuple):
+    """Where one resource sits in the source."""
 
-    __slots__ = ("base", "container", "key", "label", "scope")
-
-    def __init__(
-        self,
-        key: str | None,
-        base: str | None,
-        container: dict[str, Any] | None,
-        label: str,
-        scope: str,
-    ) -> None:
-        self.key = key  # how references name it; None when nothing can
-        self.base = base  # server base for relative references; None: none
-        self.container = container
-        self.label = label
-        self.scope = scope  # unique to this resource object: contained ids live under it
+    key: str | None  # how references name it; None when nothing can
+    base: str | None  # server base for relative references; None: none
+    container: dict[str, Any] | None  # the resource that contains it
+    label: str  # for messages
+    scope: str  # unique to this resource object: contained ids live under it
 
 
 class Index:
@@ -127,26 +116,19 @@ class Index:
         n = len(self.resources) + 1
         label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
         scope = f"{label} (entry {n})"
-        self._add(resource, key, base, None, label, scope)
+        self._add(resource, Node(key, base, None, label, scope))
         for i, inner in enumerate(lst(resource.get("contained"))):
             if isinstance(inner, dict):
                 inner_id = s(inner.get("id")) or "?"
                 inner_label = f"{label} contained #{inner_id}"
-                self._add(inner, None, base, resource, inner_label, f"{scope} contained {i + 1}")
+                inner_scope = f"{scope} contained {i + 1}"
+                self._add(inner, Node(None, base, resource, inner_label, inner_scope))
 
-    def _add(
-        self,
-        resource: dict[str, Any],
-        key: str | None,
-        base: str | None,
-        container: dict[str, Any] | None,
-        label: str,
-        scope: str,
-    ) -> None:
-        self.nodes[id(resource)] = Node(key, base, container, label, scope)
+    def _add(self, resource: dict[str, Any], node: Node) -> None:
+        self.nodes[id(resource)] = node
         self.resources.append(resource)
-        if key is not None:
-            self.by_key.setdefault(key, []).append(resource)
+        if node.key is not None:
+            self.by_key.setdefault(node.key, []).append(resource)
 
     def node(self, resource: dict[str, Any]) -> Node:
         return self.nodes[id(resource)]
