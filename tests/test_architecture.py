@@ -34,12 +34,14 @@ ALLOWED_PRIVATE = {
     ("fhir", "_knowledge"),
     # assess_frame reads each distinct cell with that same parser (so values and error messages
     # are exactly what assess gives), converts numbers by the one conversion (_units), and
-    # groups rows by the rules' own declarations (what each rule reads, the cut points, the
-    # age of a child, missing_tests), so that the frame never keeps a copy of them.
+    # groups rows by the rules' own declarations (what each rule reads, the cut points, who is
+    # a child, which anaemia cut-off applies, the panel's missing_tests), so that the frame
+    # never keeps a copy of them.
     ("frame", "_parse"),
     ("frame", "_knowledge"),
     ("frame", "_units"),
     ("frame", "_rules"),
+    ("frame", "_panel"),
 }
 # Tests of private helpers, where no public behaviour shows what they check.
 PRIVATE_TESTS = {

@@ -30,8 +30,9 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the test e
 
 from . import Context, Finding, RLSNutritionError, assess, lookup_analyte, nutrients
 from ._knowledge import knowledge
+from ._panel import panel_for
 from ._parse import Units, _fast_limit, measure
-from ._rules import ADULT_AGE, JUDGED, missing_tests, rules_for
+from ._rules import hemoglobin_cutoff, rules_for
 from ._units import to_default, unit_spec
 from .errors import InvalidArgumentError, UnknownAnalyteError, show
 from .model import Analyte, UnitSpec
@@ -45,22 +46,22 @@ _ABSENT = -1
 _CENSORED = 1 << 40  # codes of censored values start here, one per distinct (value, sign, scale)
 _SCALE_SPAN = 1 << 16  # position codes: scale index * _SCALE_SPAN + place among the cut points
 
-# What of a row's context each part of an assessment reads: the verdicts read the flags and
-# whether the person is a child; the warnings read sex, pregnancy and childhood, and these
-# analytes. (The row-by-row property test in tests/test_frame.py holds them to ``assess``.)
+# What each part of an assessment reads, as the rules declare it: the verdicts read the four
+# facts of a context the panel's memo keys on; the warnings read these analytes, which
+# anaemia cut-off applies, and whether the person is a child. (The row-by-row property test
+# in tests/test_frame.py holds the frame to ``assess``.)
 _WARNING_INPUTS = ("crp", "ferritin", "hemoglobin")
 
 
 def _verdict_flags(ctx: Context) -> Hashable:
-    return (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, _child(ctx))
+    rules = rules_for(knowledge())
+    return (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, rules.is_child(ctx))
 
 
 def _warning_flags(ctx: Context) -> Hashable:
-    return (ctx.sex, ctx.pregnant, _child(ctx))
-
-
-def _child(ctx: Context) -> bool:
-    return ctx.age is not None and ctx.age < ADULT_AGE
+    rules = rules_for(knowledge())
+    cut = hemoglobin_cutoff(ctx, rules)
+    return (cut.threshold.id if cut is not None else None, rules.is_child(ctx))
 
 
 def assess_frame(
@@ -292,7 +293,7 @@ class _Frame:
         findings: list[tuple[np.ndarray[Any, Any], list[Finding]]] = []
         outcomes = []
         for n in nutrients():
-            judged = JUDGED[n.id]
+            judged = rules_for(knowledge()).nutrient_rules[n.id].judges
             group, first = self.groups([verdict_code, *self.codes(judged)])
             found = [
                 assess(
@@ -313,12 +314,12 @@ class _Frame:
         # The tests worth doing next read which labs were given and what each finding says.
         present = [(c.code != _ABSENT).astype(np.int64) for c in self.columns.values()]
         group, first = self.groups([*present, *outcomes])
-        rules = rules_for(knowledge())
+        panel = panel_for(rules_for(knowledge()))
         missing = []
         for row in first:
             given = cast("dict[str, Any]", dict.fromkeys(self.labs(row, self.order)))
             row_findings = tuple(found[g[row]] for g, found in findings)
-            missing.append(";".join(missing_tests(given, row_findings, rules)))
+            missing.append(";".join(panel.missing_tests(given, row_findings)))
         data["missing_tests"] = self.spread(group, missing)  # type: ignore[arg-type]
 
         group, first = self.groups([warning_code, *self.codes(_WARNING_INPUTS)])
