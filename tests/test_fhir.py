@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rlsnutrition as rn
@@ -279,11 +279,15 @@ def bundle_of(*resources: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SMART_01_DOC = json.loads(SMART_01.read_text("utf-8"))
+
+
+@settings(max_examples=30)  # each example reads a 375 KB bundle
 @given(st.randoms(use_true_random=False))
 def test_the_order_of_bundle_entries_does_not_matter(rnd: random.Random) -> None:
-    doc = json.loads(SMART_01.read_text("utf-8"))
+    doc = SMART_01_DOC
     expected = fhir.read(doc)
-    shuffled = copy.deepcopy(doc)
+    shuffled = {**doc, "entry": list(doc["entry"])}  # read never changes its input
     rnd.shuffle(shuffled["entry"])
     got = fhir.read(shuffled)
     assert got.results == expected.results
@@ -475,3 +479,14 @@ def test_loinc_coded_by_its_oid_is_read() -> None:
     obs = observation("2276-4", {"value": 45, "unit": "ng/mL"})
     obs["code"]["coding"][0]["system"] = "urn:oid:2.16.840.1.113883.6.1"
     assert [r.analyte for r in fhir.read(obs).results] == ["ferritin"]
+
+
+def test_read_never_changes_its_input() -> None:
+    for path in ALL_FILES:
+        doc = json.loads(path.read_text("utf-8"))
+        before = copy.deepcopy(doc)
+        try:
+            fhir.read(doc)
+        except fhir.FhirError:
+            fhir.read(doc, patient="Patient/1")
+        assert doc == before, path
