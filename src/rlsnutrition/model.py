@@ -166,7 +166,8 @@ class _LifeStage:
     def life_stage(self) -> str:
         """A readable life stage such as ``"female 19-50 y, pregnancy"``."""
         ages = f"{self.age_min}+ y" if self.age_max is None else f"{self.age_min}-{self.age_max} y"
-        who = f"{self.sex} {ages}" if self.sex else f"adults {ages}"
+        everyone = "adults" if self.age_min >= 19 else "children and teens"
+        who = f"{self.sex} {ages}" if self.sex else f"{everyone} {ages}"
         return f"{who}, {self.condition}" if self.condition else who
 
     def matches(self, *, age: int | None, sex: str | None, condition: str | None = None) -> bool:
