@@ -345,6 +345,13 @@ def test_medicines_no_longer_taken_are_not_listed(status: str) -> None:
     assert labs.medicines == ()
 
 
+def test_an_stu3_statement_of_a_medicine_not_taken_is_not_listed() -> None:
+    labs = fhir.read(bundle(statement(concept(ATC, "N06AB06"), taken="n"), ferritin()))
+    assert labs.medicines == ()
+    labs = fhir.read(bundle(statement(concept(ATC, "N06AB06"), taken="y"), ferritin()))
+    assert len(labs.medicines) == 1
+
+
 def test_another_persons_medicines_are_not_listed() -> None:
     source = bundle(statement(concept(ATC, "N06AB06"), subject=SOMEONE_ELSE), ferritin())
     assert fhir.read(source).medicines == ()
@@ -439,3 +446,37 @@ def test_the_cli_judges_in_the_records_context_unless_flags_are_given(tmp_path: 
         == rn.assess(fhir.read(path), context=rn.Context(sex="female")).to_dict()["findings"]
     )
     assert by_flags["findings"] != from_record["findings"]  # dialysis criteria, from the record
+
+
+# --- any record: a context or None, never an error ---------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TEXT = st.text(max_size=12) | st.sampled_from(
+    ["1990", "1990-02", "1990-02-30", "female", "male", "N18.4", "Z99.2", "77386006", "LA15173-0"]
+)
+ANY = (
+    st.none()
+    | st.integers()
+    | st.booleans()
+    | TEXT
+    | st.lists(TEXT, max_size=2)
+    | st.dictionaries(TEXT, TEXT, max_size=2)
+)
+
+
+@given(ANY, ANY, ANY, ANY, ANY)
+def test_any_patient_condition_or_medication_gives_a_context_or_none(
+    gender: Any, birth: Any, code: Any, status: Any, medication: Any
+) -> None:
+    source = bundle(
+        patient(gender=gender, birthDate=birth),
+        condition({"coding": [{"system": ICD10CM, "code": code}]}, clinicalStatus=status),
+        pregnancy({"coding": [{"system": SCT, "code": code}]}, status=status),
+        statement({"coding": [{"system": ATC, "code": code}], "text": medication}, status=status),
+        ferritin(),
+    )
+    labs = fhir.read(source)
+    assert labs.context is None or isinstance(labs.context, rn.Context)
+    rn.assess(labs)

@@ -183,7 +183,7 @@ def read_medicines(
         if subject is None or index.subject_of(resource) != subject:
             continue
         status = s(resource.get("status"))
-        if status not in _CURRENT_MEDICATION:
+        if status not in _CURRENT_MEDICATION or resource.get("taken") == "n":  # STU3 not taken
             continue
         concepts = [resource.get("medicationCodeableConcept")]
         ref = s(d(resource.get("medicationReference")).get("reference"))

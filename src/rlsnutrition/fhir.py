@@ -386,11 +386,10 @@ class _Reader:
         self, obs: dict[str, Any], label: str, subject: str | None, when: str | None
     ) -> None:
         code_text = _code_text(obs)
-        status = obs.get("status")
+        status = s(obs.get("status"))  # a status of another JSON type is no status
         if status not in JUDGED and status != "unknown":
-            self._skip(
-                label, code_text, "status-not-final", f"status is {_show(status)}, not final"
-            )
+            shown = _show(obs.get("status"))
+            self._skip(label, code_text, "status-not-final", f"status is {shown}, not final")
             return
         if obs.get("dataAbsentReason") is not None:
             reason = s(d(obs.get("dataAbsentReason")).get("text")) or _code_text(
