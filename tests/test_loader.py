@@ -172,8 +172,11 @@ def _package_copy(tmp_path: Path, *, generated: bool) -> Path:
     package = Path(rn.__file__).parent
     target = tmp_path / "site" / "rlsnutrition"
     shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
+    module = target / "_knowledge_data.py"
     if generated:
-        _generate.write_module(str(target / "_knowledge_data.py"))
+        _generate.write_module(str(module))
+    else:  # an installed wheel already holds the module its build generated
+        module.unlink(missing_ok=True)
     return target
 
 
