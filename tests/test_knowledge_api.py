@@ -247,7 +247,8 @@ first_food("vegan")
 
 
 def test_a_consumer_type_checks_strictly_against_the_package(tmp_path: Path) -> None:
-    mypy_api = pytest.importorskip("mypy.api")
+    from mypy import api as mypy_api
+
     consumer = tmp_path / "consumer.py"
     consumer.write_text(CONSUMER, "utf-8")
     out, err, status = mypy_api.run(

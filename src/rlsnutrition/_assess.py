@@ -26,8 +26,8 @@ def assess(
 
     ``labs`` maps an analyte (id, alias or LOINC code) to a value: a number in the analyte's
     default unit for ``units``, a string such as ``"45 ng/mL"`` or ``"<5"``, a ``(value,
-    unit)`` tuple, or a :class:`LabResult`. An iterable of LabResults (or what
-    :func:`rlsnutrition.fhir.read` returns) works too. ``units="conventional"`` (the default)
+    unit)`` tuple, or a [`LabResult`][rlsnutrition.LabResult]. An iterable of LabResults (or what
+    [`fhir.read()`][rlsnutrition.fhir.read] returns) works too. ``units="conventional"`` (the default)
     reads a number without a unit in US units (ferritin ng/mL, hemoglobin g/dL, magnesium
     mg/dL); ``units="si"`` in SI units (µg/L, g/L, mmol/L).
 
@@ -100,9 +100,9 @@ def assess_many(
 ) -> Iterator[Assessment] | Iterator[Assessment | RLSNutritionError]:
     """``assess`` each panel in turn, lazily: one Assessment per panel, in order.
 
-    A panel is anything :func:`assess` takes, or a ``(labs, Context)`` pair whose context
+    A panel is anything [`assess()`][rlsnutrition.assess] takes, or a ``(labs, Context)`` pair whose context
     wins over ``context``. With ``errors="raise"`` (the default) a panel that fails stops the
-    iteration with its error; with ``errors="return"`` its :class:`RLSNutritionError` is
+    iteration with its error; with ``errors="return"`` its [`RLSNutritionError`][rlsnutrition.RLSNutritionError] is
     yielded in its place and the batch goes on. Either way the error's ``panel_index``
     attribute says which panel it was (counting from 0), on every Python; on 3.11 and later
     its traceback carries a note saying so too.

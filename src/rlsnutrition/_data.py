@@ -3,9 +3,9 @@
 The files are read through the import system (the package's loader), so the data is found
 wherever the package was imported from: a directory, a wheel unpacked by an installer, a zip
 on ``sys.path`` or a ``python -m zipapp`` archive. Each file is structured with cattrs into the
-records of :mod:`rlsnutrition.model` (unknown keys rejected); a bad file raises
-:class:`DataError` naming the file and the field path. Checks that need more than one file
-live in :mod:`rlsnutrition._validate`.
+records of `rlsnutrition.model` (unknown keys rejected); a bad file raises
+`DataError` naming the file and the field path. Checks that need more than one file
+live in `rlsnutrition._validate`.
 """
 
 from __future__ import annotations

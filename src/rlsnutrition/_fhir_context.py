@@ -134,7 +134,7 @@ def _means(concept: object, table: Codes) -> set[str]:
 class Medicine:
     """A medicine in the record that may worsen RLS: ``name`` as the record gives it (else the
     ingredient), ``factor`` the id of the RLS factor it belongs to (see
-    :func:`rlsnutrition.rls_factors`), the ``system`` and ``code`` it was matched by, the
+    `rls_factors()`), the ``system`` and ``code`` it was matched by, the
     ``resource`` it was found in and that resource's ``status``."""
 
     name: str

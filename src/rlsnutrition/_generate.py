@@ -1,10 +1,10 @@
 """Write the packaged knowledge as a plain Python module, at wheel build time.
 
 ``hatch_build.py`` loads and validates the JSON files exactly as at run time (cattrs, every
-cross-file check), then calls :func:`module_source` to write ``_knowledge_data.py`` into the
+cross-file check), then calls `module_source()` to write ``_knowledge_data.py`` into the
 wheel: the same records as constructor calls, which the installer compiles to bytecode for
 whatever Python it installs on. Importing it costs neither cattrs nor JSON parsing. The module
-records a fingerprint of the JSON files and of ``model.py``; :mod:`rlsnutrition._knowledge`
+records a fingerprint of the JSON files and of ``model.py``; `rlsnutrition._knowledge`
 uses it only while that fingerprint still matches, and reads the JSON otherwise.
 """
 

@@ -28,7 +28,7 @@ from .errors import InvalidArgumentError, show
 __all__ = ["FORMAT", "assessment_json_schema", "from_dict", "from_json", "to_dict", "to_json"]
 
 FORMAT = 1
-"""The major version of the JSON form that :func:`to_dict` writes and :func:`from_dict` reads."""
+"""The major version of the JSON form that `to_dict()` writes and `from_dict()` reads."""
 
 SCHEMA_ID = "https://rlsnutrition.invalid/schema/assessment/1"
 
@@ -310,13 +310,13 @@ def to_dict(assessment: Any) -> dict[str, Any]:
 
 
 def to_json(assessment: Any, **kwargs: Any) -> str:
-    """:func:`to_dict` as JSON text; never writes ``NaN`` or ``Infinity``."""
+    """`to_dict()` as JSON text; never writes ``NaN`` or ``Infinity``."""
     kwargs.setdefault("ensure_ascii", False)
     return json.dumps(to_dict(assessment), allow_nan=False, **kwargs)
 
 
 def from_dict(data: object) -> Any:
-    """The Assessment a :func:`to_dict` dict describes, refusing anything else."""
+    """The Assessment a `to_dict()` dict describes, refusing anything else."""
     if not isinstance(data, Mapping):
         raise InvalidArgumentError(
             f"not a stored Assessment: expected a dict, not {type(data).__name__}"
@@ -347,7 +347,7 @@ def _refuse_constant(name: str) -> Any:
 
 
 def from_json(text: object) -> Any:
-    """The Assessment a :func:`to_json` text describes."""
+    """The Assessment a `to_json()` text describes."""
     if not isinstance(text, (str, bytes, bytearray)):
         raise InvalidArgumentError(
             f"not a stored Assessment: expected JSON text, not {type(text).__name__}"
@@ -360,7 +360,7 @@ def from_json(text: object) -> Any:
 
 
 def assessment_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of :meth:`Assessment.to_dict` output, format 1.
+    """The JSON Schema (draft 2020-12) of [`to_dict()`][rlsnutrition.Assessment.to_dict] output, format 1.
 
     Every ``to_dict()`` output validates against it; an app can publish it (in OpenAPI, say)
     so that its clients know the form. Objects may hold keys the schema does not list: later

@@ -1,14 +1,14 @@
 """The loaded knowledge with the indices lookups use, and the process-wide singleton.
 
 Importing the package reads no data. The first call that needs knowledge reads the packaged
-files (:mod:`rlsnutrition._data`), checks them against each other
-(:mod:`rlsnutrition._validate`) and builds every index a lookup needs, so that a lookup
+files (`rlsnutrition._data`), checks them against each other
+(`rlsnutrition._validate`) and builds every index a lookup needs, so that a lookup
 afterwards is a dictionary hit. The first load happens once, under a lock, however many
 threads ask at the same time; a child process forked while another thread holds that lock
 gets a fresh lock, so it cannot deadlock on a load that will never finish in it.
 
 An installed wheel also holds ``_knowledge_data.py``: the same records, written as Python at
-build time from the validated JSON (see :mod:`rlsnutrition._generate`) and compiled to bytecode
+build time from the validated JSON (see `rlsnutrition._generate`) and compiled to bytecode
 by the installer. It is used only while the fingerprint it records matches the JSON files and
 ``model.py`` beside it, and spares a short-lived process cattrs and JSON parsing; otherwise the
 JSON is read and validated as above.

@@ -96,7 +96,7 @@ class Panel:
 
     def findings(self, labs: Mapping[str, Measurement], ctx: Context) -> tuple[Finding, ...]:
         """The finding for each nutrient, in ``NUTRIENT_IDS`` order. Equal, nutrient by
-        nutrient, to :meth:`directly` on the measurements each finding reports.
+        nutrient, to `directly()` on the measurements each finding reports.
 
         The judges read a value only by comparing it with cut points, and read four facts of
         the context, so a verdict (status, actions, sources and the reasons' wording) is the

@@ -1,7 +1,7 @@
 """Turning what a caller passes to ``assess`` into measurements in each analyte's default unit.
 
 Accepted per analyte: a number (read in the default unit), a string such as ``"45 ng/mL"``,
-``"45"``, ``"45ng/ml"`` or ``"<5 ng/mL"``, a ``(value, unit)`` tuple, or a :class:`LabResult`.
+``"45"``, ``"45ng/ml"`` or ``"<5 ng/mL"``, a ``(value, unit)`` tuple, or a `LabResult`.
 Anything else raises one of the documented errors, naming the input.
 """
 
@@ -154,7 +154,7 @@ def measure(
 
 
 def _spec(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> UnitSpec:
-    """:func:`unit_spec`, remembered for the few short unit spellings labs write."""
+    """`unit_spec()`, remembered for the few short unit spellings labs write."""
     global _specs_k
     if unit is not None and (type(unit) is not str or len(unit) > _MEMO_TEXT):
         return unit_spec(analyte, unit, k, units)
@@ -321,7 +321,7 @@ def _as_pair(item: object) -> tuple[object, object]:
 
 def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
     """The newest of several results for one analyte, by the library's one policy
-    (:func:`rlsnutrition.labs.newest`); different values at the newest instant are refused."""
+    (`newest()`); different values at the newest instant are refused."""
     chosen = newest(
         results,
         analyte=lambda m: m.analyte,

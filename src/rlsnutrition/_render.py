@@ -1,5 +1,5 @@
-"""Words for the judges' reasons: each :class:`~rlsnutrition._rules.Step` becomes a
-:class:`Reason` with its sentence, and a finding's rationale is its reasons' sentences joined.
+"""Words for the judges' reasons: each `rlsnutrition._rules.Step` becomes a
+`Reason` with its sentence, and a finding's rationale is its reasons' sentences joined.
 
 The only place a rationale is written. A threshold reason quotes the value as given, the
 cut-off on the same scale, and what the cut-off means; one that does not hold says so, so the

@@ -148,7 +148,7 @@ def rules_for(k: Knowledge) -> Rules:
 
 class Judge:
     """One judgement in progress: checks values against cut-offs, and collects the status,
-    the reasons (as :class:`Step`) and the action codes."""
+    the reasons (as `Step`) and the action codes."""
 
     __slots__ = ("actions", "rules", "scales", "status", "steps")
 

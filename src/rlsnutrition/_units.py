@@ -1,7 +1,7 @@
 """Unit conversion: the one place a value changes unit, by the factors in the analyte data.
 
 Every accepted unit of an analyte carries its factor to the analyte's default unit (see
-``data/analytes.json``). ``assess``, the FHIR reader, :func:`rlsnutrition.convert` and the
+``data/analytes.json``). ``assess``, the FHIR reader, `convert()` and the
 generated docs all convert through these functions.
 """
 

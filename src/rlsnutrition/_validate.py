@@ -1,9 +1,9 @@
 """Every check that needs more than one data file: ids, references, units, lab tests.
 
-A file that is valid on its own (see :mod:`rlsnutrition._data`) can still disagree with
+A file that is valid on its own (see `rlsnutrition._data`) can still disagree with
 another: a reference defined differently in two files, a nutrient naming an analyte that does
 not exist, a threshold in a unit its analyte does not take. Each disagreement raises
-:class:`DataError` naming both sides.
+`DataError` naming both sides.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def check(files: Files, k: Knowledge) -> None:
-    """Raise :class:`DataError` on the first disagreement between the files behind ``k``."""
+    """Raise `DataError` on the first disagreement between the files behind ``k``."""
     for nid, nutrient in zip(NUTRIENT_IDS, files.nutrients, strict=True):
         if nutrient.id != nid:
             raise DataError(f"data file nutrients/{nid}.json is invalid: $.id is {nutrient.id!r}")

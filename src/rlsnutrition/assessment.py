@@ -37,7 +37,12 @@ class Status(str, enum.Enum):
 
 @attrs.frozen
 class Note:
-    """A coded note: ``code`` is stable for apps to key on, ``text`` is for people."""
+    """A coded note: ``code`` is stable for apps to key on, ``text`` is for people.
+
+    Attributes:
+        code: a stable code (``"oral-iron-may-help"``); the codes are listed in the docs.
+        text: what it means, in a sentence for people.
+    """
 
     code: str
     text: str
@@ -48,7 +53,17 @@ class JudgedValue:
     """A lab value as judged: ``value`` in ``unit`` (the analyte's default unit) is what the
     rules compared; ``given_value`` in ``given_unit`` is the number as the caller or the lab
     gave it; ``comparator`` marks a censored result (``"<"`` for "<5"); ``when`` is the date
-    the sample was taken, where known."""
+    the sample was taken, where known.
+
+    Attributes:
+        analyte: the analyte id.
+        value: the value in ``unit``, as the rules compared it.
+        unit: the analyte's default unit.
+        comparator: ``"<"``, ``"<="``, ``">"`` or ``">="`` for a censored result, else None.
+        given_value: the number as given, in ``given_unit``.
+        given_unit: the unit it was given in.
+        when: the ISO date or date-time the sample was taken, where known.
+    """
 
     analyte: str
     value: float
@@ -68,7 +83,16 @@ class Reason:
     (None for a reason that is no cut-off), ``analyte`` the lab it read (or None), ``held``
     whether the cut-off holds for the value, ``text`` the sentence the rationale shows, and
     ``note`` the id of the note (in the data's rules) for a reason that is a note.
-    An app can render its own words, or another language, from the ids alone."""
+    An app can render its own words, or another language, from the ids alone.
+
+    Attributes:
+        threshold: the id of the threshold checked (see
+            [`thresholds()`][rlsnutrition.thresholds]), or None.
+        analyte: the analyte id it read, or None.
+        held: whether the cut-off holds for the value.
+        text: the sentence the rationale shows for this step.
+        note: the id of the note, for a reason that is a note, else None.
+    """
 
     threshold: str | None
     analyte: str | None
@@ -79,7 +103,17 @@ class Reason:
 
 @attrs.frozen(repr=False)
 class Finding:
-    """The judgement of one nutrient."""
+    """The judgement of one nutrient.
+
+    Attributes:
+        nutrient: the nutrient id.
+        status: how its labs were judged.
+        rationale: why, in sentences that quote each value and cut-off with its source.
+        actions: what to discuss with a clinician, as coded notes (never a dose).
+        references: the sources of the cut-offs the rationale quotes.
+        values: the lab values the finding read.
+        reasons: the rationale's steps as data.
+    """
 
     nutrient: str
     status: Status
@@ -107,7 +141,18 @@ class Finding:
 
 @attrs.frozen(repr=False)
 class Assessment:
-    """A per-nutrient judgement of one person's labs. Serialises to JSON and back, equal."""
+    """A per-nutrient judgement of one person's labs. Serialises to JSON and back, equal.
+
+    Attributes:
+        findings: one finding per nutrient, in the order of
+            [`nutrients()`][rlsnutrition.nutrients].
+        missing_tests: analyte ids that would let a finding say more.
+        warnings: coded notes about the whole assessment (inflammation, pregnancy, a
+            medicine that may worsen RLS, ...).
+        disclaimer: that this informs and points to a clinician, and never prescribes.
+        knowledge_version: the version of the knowledge it was judged by.
+        subject: the FHIR subject the labs were read for, else None.
+    """
 
     findings: tuple[Finding, ...]
     missing_tests: tuple[str, ...] = ()
@@ -121,7 +166,7 @@ class Assessment:
         return f"Assessment({statuses}; {len(self.warnings)} warning(s))"
 
     def finding(self, nutrient: str) -> Finding:
-        """The finding for a nutrient: anything :func:`rlsnutrition.lookup_nutrient` takes.
+        """The finding for a nutrient: anything [`lookup_nutrient()`][rlsnutrition.lookup_nutrient] takes.
 
         Raises:
             UnknownNutrientError: ``nutrient`` names no nutrient.
@@ -143,15 +188,15 @@ class Assessment:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: only JSON types (no enums, no tuples), with ``"format": 1``.
 
-        :meth:`from_dict` turns it back into an equal Assessment, and it validates against
-        :func:`rlsnutrition.assessment_json_schema`.
+        [`from_dict()`][rlsnutrition.Assessment.from_dict] turns it back into an equal Assessment, and it validates against
+        [`assessment_json_schema()`][rlsnutrition.assessment_json_schema].
         """
         from ._json import to_dict
 
         return to_dict(self)
 
     def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON text (keyword arguments go to :func:`json.dumps`).
+        """[`to_dict()`][rlsnutrition.Assessment.to_dict] as JSON text (keyword arguments go to `json.dumps`).
 
         Raises:
             ValueError: a value is not finite (only in an Assessment built by hand).
@@ -162,7 +207,7 @@ class Assessment:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Assessment:
-        """The Assessment a :meth:`to_dict` dict describes.
+        """The Assessment a [`to_dict()`][rlsnutrition.Assessment.to_dict] dict describes.
 
         Keys it does not know (a newer writer's fields) are ignored; wrong types, values
         outside the vocabularies (a status, a nutrient or analyte id) and numbers that are not
@@ -179,7 +224,7 @@ class Assessment:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Assessment:
-        """The Assessment a :meth:`to_json` text describes.
+        """The Assessment a [`to_json()`][rlsnutrition.Assessment.to_json] text describes.
 
         Raises:
             InvalidArgumentError: ``text`` is not JSON, or does not describe an Assessment.

@@ -1,7 +1,7 @@
 """An Assessment as CDS Hooks 2.0 cards, so an EHR shows it where clinicians work.
 
-A CDS service answers a hook (``patient-view``, say) with ``{"cards": [...]}``; :func:`cards`
-makes that list from an :class:`~rlsnutrition.Assessment`: one card per finding that needs
+A CDS service answers a hook (``patient-view``, say) with ``{"cards": [...]}``; [`cards()`][rlsnutrition.cds.cards]
+makes that list from an [`Assessment`][rlsnutrition.Assessment]: one card per finding that needs
 attention (any status but ``adequate`` and ``not_tested``) and one per warning. Each card is
 a plain JSON-ready dict with the attributes of the CDS Hooks 2.0 specification's "Card
 Attributes": ``uuid``, ``summary`` (under 140 characters), ``indicator`` (``info``,
@@ -98,7 +98,7 @@ def cards(
     nutrient order, then one per warning.
 
     ``source`` (a ``{"label": ..., "url": ...}`` mapping) names your service on cards whose
-    guidance has no reference of its own; by default :data:`PROJECT_SOURCE`. A finding's
+    guidance has no reference of its own; by default [`PROJECT_SOURCE`][rlsnutrition.cds.PROJECT_SOURCE]. A finding's
     card names the first reference behind its verdict (the guideline) instead. ``uuids``
     gives each card a fresh ``uuid`` (random), which a CDS client sends back with feedback;
     pass False for cards that compare equal across calls.

@@ -1,6 +1,6 @@
 """The exceptions rlsnutrition raises.
 
-Every error the library raises on bad input derives from :class:`RLSNutritionError`, and each
+Every error the library raises on bad input derives from [`RLSNutritionError`][rlsnutrition.RLSNutritionError], and each
 is also the built-in exception a caller would naturally catch (``LookupError`` for names that
 match nothing, ``ValueError`` for values and units that cannot be used)::
 

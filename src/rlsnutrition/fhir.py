@@ -1,4 +1,4 @@
-"""Reading FHIR lab results into :class:`~rlsnutrition.LabResult`\\ s that ``assess`` takes.
+"""Reading FHIR lab results into [`LabResult`][rlsnutrition.LabResult]s that ``assess`` takes.
 
 FHIR R4 JSON (STU3 tolerated) is read as plain dicts: an Observation, a Bundle (of any type,
 Bundles nested in Bundles included), or a DiagnosticReport. LOINC codes are mapped through the
@@ -20,8 +20,8 @@ final (``registered``, ``preliminary``, ``cancelled``, ``entered-in-error``), re
 values that cannot be read. One person's labs are never mixed with another's: subjects are told
 apart the way FHIR resolves references (see ``_fhir_refs``), a source with results for several
 subjects needs ``patient=``, and what cannot be told apart is refused, never merged. Only
-regular files up to :data:`MAX_BYTES` are read (``max_bytes=`` raises it), as strict UTF-8 JSON
-with each key once per object; anything else is a :class:`FhirError`.
+regular files up to [`fhir.MAX_BYTES`][rlsnutrition.fhir.MAX_BYTES] are read (``max_bytes=`` raises it), as strict UTF-8 JSON
+with each key once per object; anything else is a [`FhirError`][rlsnutrition.fhir.FhirError].
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ class Skipped:
     newest time: neither is judged), ``superseded`` (an older result for an analyte with a
     newer one) or ``retracted`` (a version of a record whose newest version is
     ``entered-in-error``).
+
+    Attributes:
+        resource: the resource, as the source names it (``"Observation/f001"``).
+        code: the LOINC (or other) code it carried, if any.
+        reason_code: why it was skipped, from the list above.
+        reason: why, in a sentence.
     """
 
     resource: str
@@ -82,7 +88,7 @@ class FhirLabs:
     """The lab results read from a FHIR source: the newest per analyte, and what was skipped.
 
     ``subject`` is whom they are about, as the source names that person (a full URL when the
-    source gives the server). ``context`` is the :class:`~rlsnutrition.Context` the source
+    source gives the server). ``context`` is the [`Context`][rlsnutrition.Context] the source
     gives for that subject (sex and age at the newest result from the Patient, pregnancy,
     chronic kidney disease and dialysis), or None when it says nothing; ``medicines`` lists the
     subject's current medicines that may worsen RLS; ``notes`` what the reader could not use
@@ -90,6 +96,14 @@ class FhirLabs:
 
     ``assess`` takes a FhirLabs directly, ``rn.assess(fhir.read(path))``: it judges in
     ``context`` unless given ``context=``, and its warnings carry the notes and medicines.
+
+    Attributes:
+        results: the newest result per analyte, for one subject.
+        skipped: what was not judged, each with its reason.
+        subject: whom the results are about, or None.
+        notes: what the reader could not use as given.
+        context: the context the source gives for the subject, or None.
+        medicines: the subject's current medicines that may worsen RLS.
     """
 
     results: tuple[LabResult, ...]
@@ -132,7 +146,7 @@ def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYT
             Patient 2: refused when that is more than one person), a full URL, or
             ``"system|value"`` for a subject given by identifier; needed when the source holds
             results for more than one subject.
-        max_bytes: the largest file read (default :data:`MAX_BYTES`).
+        max_bytes: the largest file read (default [`fhir.MAX_BYTES`][rlsnutrition.fhir.MAX_BYTES]).
 
     Raises:
         FhirError: the source is not a regular file of at most ``max_bytes``, not UTF-8 JSON
@@ -522,7 +536,7 @@ class _Reader:
 
     def _newest(self, chosen: list[_Candidate]) -> list[LabResult]:
         """The newest result per analyte, by the library's one policy
-        (:func:`rlsnutrition.labs.newest`): what it sets aside is skipped with the reason."""
+        (`newest()`): what it sets aside is skipped with the reason."""
         picked = newest(
             chosen,
             analyte=lambda c: c.result.analyte,

@@ -3,7 +3,7 @@
 Needs the ``pandas`` extra (``pip install 'rlsnutrition[pandas]'``); the same function serves
 a Dask DataFrame through ``ddf.map_partitions(assess_frame)`` (the ``dask`` extra).
 
-Every row is judged exactly as :func:`rlsnutrition.assess` judges it, by ``assess`` itself:
+Every row is judged exactly as [`assess()`][rlsnutrition.assess] judges it, by ``assess`` itself:
 the rules read a value only by where it falls among its analyte's cut points (on the scale it
 was given on), so rows whose values fall in the same places, in the same context, share one
 verdict. ``assess_frame`` reads each column once, converts it to the analyte's default unit
@@ -40,7 +40,7 @@ from .model import Analyte, UnitSpec
 __all__ = ["CONTEXT_COLUMNS", "assess_frame"]
 
 CONTEXT_COLUMNS = ("sex", "age", "pregnant", "kidney_disease", "dialysis")
-"""Columns read as each row's :class:`~rlsnutrition.Context` (any may be absent)."""
+"""Columns read as each row's [`Context`][rlsnutrition.Context] (any may be absent)."""
 
 _ABSENT = -1
 _CENSORED = 1 << 40  # codes of censored values start here, one per distinct (value, sign, scale)
@@ -70,7 +70,7 @@ def assess_frame(
     units: Units = "conventional",
     context: Context | None = None,
 ) -> pd.DataFrame:
-    """Judge every row of ``df`` as :func:`rlsnutrition.assess` would, in bulk.
+    """Judge every row of ``df`` as [`assess()`][rlsnutrition.assess] would, in bulk.
 
     Columns named by an analyte key (an id, alias or LOINC code, as ``assess`` takes them)
     are read as labs: a number (in the analyte's default unit for ``units``), a string such as

@@ -73,7 +73,7 @@ def foods_rich_in(
     """Foods rich in a nutrient, richest per serving first.
 
     Args:
-        nutrient: anything :func:`lookup_nutrient` takes, or a :class:`Nutrient` (found by
+        nutrient: anything [`lookup_nutrient()`][rlsnutrition.lookup_nutrient] takes, or a [`Nutrient`][rlsnutrition.Nutrient] (found by
             its ``id``).
         limit: at most this many foods (``None`` for all).
         diet: ``None`` for every food, or ``"vegan"``, ``"vegetarian"`` (eggs and dairy
@@ -180,7 +180,7 @@ def thresholds(nutrient: str | Nutrient | None = None) -> tuple[Threshold, ...]:
     """The cited cut-offs ``assess`` judges by, for every nutrient or for one.
 
     Args:
-        nutrient: ``None`` for all, or anything :func:`foods_rich_in` takes; then the
+        nutrient: ``None`` for all, or anything [`foods_rich_in()`][rlsnutrition.foods_rich_in] takes; then the
             thresholds of that nutrient's lab tests (``Nutrient.lab_tests``).
 
     Examples:
@@ -208,7 +208,7 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
         from_unit: a unit ``analyte`` accepts, in any accepted spelling (``"mcg/L"``,
             ``"µg/L"``).
         to_unit: another unit ``analyte`` accepts.
-        analyte: anything :func:`lookup_analyte` takes, or an :class:`Analyte`; units convert
+        analyte: anything [`lookup_analyte()`][rlsnutrition.lookup_analyte] takes, or an [`Analyte`][rlsnutrition.Analyte]; units convert
             differently for different analytes (vitamin D: 1 ng/mL is 2.496 nmol/L).
 
     Examples:

@@ -65,6 +65,13 @@ class LabResult:
     ``unit`` None means the analyte's default unit. ``comparator`` marks a censored result
     (``"<"`` for "< 5 ng/mL"; ``"≤"`` and ``"≥"`` are read as ``"<="`` and ``">="``); ``when`` is the ISO date or date-time it was taken, where known.
 
+    Attributes:
+        analyte: an analyte id, alias or LOINC code.
+        value: the number (or a string such as ``"45 ng/mL"`` or ``"<5"``, as ``assess`` reads).
+        unit: its unit, or None for the analyte's default unit.
+        comparator: ``"<"``, ``"<="``, ``">"`` or ``">="`` for a censored result, else None.
+        when: the ISO date or date-time the sample was taken, where known.
+
     Examples:
         >>> LabResult("ferritin", 45, "ng/mL")
         LabResult(analyte='ferritin', value=45, unit='ng/mL', comparator=None, when=None)
@@ -118,6 +125,13 @@ class Context:
 
     Everything defaults to unknown or False. ``dialysis`` implies kidney disease. numpy
     integers and booleans (as a pandas column holds them) are read as the int or bool they are.
+
+    Attributes:
+        sex: ``"female"``, ``"male"`` or None (unknown); picks the hemoglobin cut-off.
+        age: age in years, 0 to 130, or None.
+        pregnant: pregnancy: its own hemoglobin cut-off, and IV iron left to a specialist.
+        kidney_disease: chronic kidney disease: the magnesium caution.
+        dialysis: on dialysis: iron judged by the end-stage renal disease criteria.
 
     Examples:
         >>> Context(sex="female", pregnant=True)
@@ -203,7 +217,7 @@ class Conflict(Generic[T]):
 
 @attrs.frozen
 class Latest(Generic[T]):
-    """What :func:`latest` chose: ``results``, the newest result per analyte (in the order the
+    """What `latest()` chose: ``results``, the newest result per analyte (in the order the
     analytes first appear); ``superseded``, the older ones; ``conflicts``, the analytes whose
     newest results disagree (none of those is in ``results``)."""
 
@@ -229,7 +243,7 @@ def newest(
     Per analyte, the result at the latest instant wins (dates compared as instants, time
     zones honoured; an undated or unreadable ``when`` is older than any date). Several at that
     instant that are ``same`` are one result (the least by ``order`` is kept, so the input's
-    order never matters); different ones are a :class:`Conflict` and none is kept. Linear in
+    order never matters); different ones are a `Conflict` and none is kept. Linear in
     time and memory.
     """
     top: dict[str, tuple[datetime, list[T]]] = {}
@@ -268,7 +282,7 @@ def newest(
 
 def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
     """The newest result per analyte, and what counts as a conflict: the one policy that
-    ``assess``, :func:`rlsnutrition.fhir.read` and the command line all use.
+    ``assess``, [`fhir.read()`][rlsnutrition.fhir.read] and the command line all use.
 
     Analytes are grouped by id (an alias or LOINC code names its analyte). Results at the same
     newest instant with the same value (compared in the analyte's default unit) are one; with

@@ -1,7 +1,7 @@
 """What the knowledge is made of: typed, immutable records with their sources.
 
 Every record that carries a clinical number also carries the references behind it, as
-:class:`Reference` objects a reviewer can follow.
+[`Reference`][rlsnutrition.Reference] objects a reviewer can follow.
 """
 
 # No ``from __future__ import annotations`` here: the records are re-exported as
@@ -55,7 +55,7 @@ NutrientId = Literal["iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_
 
 # Each vocabulary is written once, as its Literal type; the tuples are read from it.
 NUTRIENT_IDS: tuple[NutrientId, ...] = get_args(NutrientId)
-"""The six nutrient ids, in the fixed order :func:`rlsnutrition.nutrients` returns them."""
+"""The six nutrient ids, in the fixed order [`nutrients()`][rlsnutrition.nutrients] returns them."""
 DIETS: tuple[Diet, ...] = get_args(Diet)
 SEXES: tuple[Sex, ...] = get_args(Sex)
 FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
