@@ -29,6 +29,12 @@ has a vignette on each side of it, for adults, children, pregnancy, kidney disea
 This page is generated from the same list (`python tools/gen_validation.py`); the suite fails if
 it is out of date. See [clinical basis](clinical-basis.md) for the rules and every threshold.
 
+Beside these vignettes, tests/test_assess_mutations.py writes out every threshold, every unit
+factor (from molar masses) and the adult age independently of the library, so that changing
+any of them fails the suite; each kind of change was tried once by hand (the hemoglobin mmol/L
+factor, the iron and TIBC µmol/L factors, the adult age both ways, a threshold used by a rule,
+one only quoted in a rationale, and one kept for reference) and each failed it.
+
 | # | vignette | labs | context | nutrient | expected status | expected codes | expected warnings | follows |
 |---|---|---|---|---|---|---|---|---|
 """
