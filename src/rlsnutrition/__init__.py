@@ -66,7 +66,7 @@ if _TYPE_CHECKING:
     from ._json import assessment_json_schema
     from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Reason, Status
     from .fhir import FhirLabs
-    from .labs import Context, LabResult
+    from .labs import Conflict, Context, LabResult, Latest, latest
 
 __version__ = "0.1.0"
 
@@ -85,6 +85,9 @@ _LAZY = {
     "Status": ".assessment",
     "Context": ".labs",
     "LabResult": ".labs",
+    "latest": ".labs",
+    "Latest": ".labs",
+    "Conflict": ".labs",
     "FhirLabs": ".fhir",
 }
 
@@ -139,6 +142,7 @@ __all__ = [
     "Analyte",
     "Assessment",
     "Comparator",
+    "Conflict",
     "Context",
     "DailyValue",
     "DataError",
@@ -155,6 +159,7 @@ __all__ = [
     "JudgedValue",
     "KnowledgeInfo",
     "LabResult",
+    "Latest",
     "Note",
     "Nutrient",
     "Plausibility",
@@ -180,6 +185,7 @@ __all__ = [
     "convert",
     "foods_rich_in",
     "knowledge_info",
+    "latest",
     "lookup_analyte",
     "lookup_nutrient",
     "nutrients",

@@ -207,7 +207,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
 
 def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     """What FHIR files that are all about one person hold, as one read: the newest result per
-    analyte across them (``labs.latest``, the one newest-result policy), what could not be
+    analyte across them (``rn.latest``, the one newest-result policy), what could not be
     judged (each naming its file), the subject, and the context and medicines they give."""
     from . import fhir
     from .labs import latest

@@ -289,12 +289,12 @@ def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
     different values they are a conflict and neither is kept.
 
     Examples:
-        >>> from rlsnutrition.labs import latest
-        >>> got = latest([
-        ...     LabResult("ferritin", 20, "ng/mL", when="2024-01-05"),
-        ...     LabResult("ferritin", 150, "ng/mL", when="2024-03-01T09:00:00Z"),
-        ...     LabResult("tsat", 18, when="2024-03-01"),
-        ...     LabResult("tsat", 40, when="2024-03-01"),
+        >>> import rlsnutrition as rn
+        >>> got = rn.latest([
+        ...     rn.LabResult("ferritin", 20, "ng/mL", when="2024-01-05"),
+        ...     rn.LabResult("ferritin", 150, "ng/mL", when="2024-03-01T09:00:00Z"),
+        ...     rn.LabResult("tsat", 18, when="2024-03-01"),
+        ...     rn.LabResult("tsat", 40, when="2024-03-01"),
         ... ])
         >>> [(r.analyte, r.value) for r in got.results]
         [('ferritin', 150)]
