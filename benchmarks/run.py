@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import functools
 import gc
 import json
@@ -140,6 +141,49 @@ def warm(fn: Callable[[], object], number: int, repeat: int = 7) -> float:
     return statistics.median(t / number * 1e6 for t in timer.repeat(repeat, number))
 
 
+def lookups_against_floors(rn: Any, n: Callable[[int], int]) -> None:
+    """Lookups as ratios to the plain-Python work they cannot avoid, measured in this run; the
+    "did you mean" suggestions also against rebuilding their candidates per call (as 0.1 did)."""
+    import difflib
+
+    from rlsnutrition._normalize import normalize_name
+
+    index = {n.id: n for n in rn.nutrients()}
+    foods = {("iron", "vegan"): rn.foods_rich_in("iron", diet="vegan")}
+    floor_get = warm(lambda: index.get("iron"), n(200_000))
+    floor_foods = warm(lambda: foods["iron", "vegan"][:5], n(200_000))
+
+    def suggest() -> None:
+        with contextlib.suppress(rn.UnknownNutrientError):
+            rn.lookup_nutrient("magnesum")
+
+    def suggest_rebuilding() -> None:
+        shown: dict[str, str] = {}
+        for nut in rn.nutrients():
+            for name in (nut.id, nut.name, *nut.aliases, *nut.forms):
+                shown.setdefault(normalize_name(name), name)
+        difflib.get_close_matches(normalize_name("magnesum"), shown, n=3, cutoff=0.6)
+
+    w_get = warm(lambda: rn.lookup_nutrient("iron"), n(200_000))
+    w_foods = warm(lambda: rn.foods_rich_in("iron", limit=5, diet="vegan"), n(200_000))
+    w_suggest = warm(suggest, n(2_000))
+    w_rebuild = warm(suggest_rebuilding, n(2_000))
+    print("lookups against plain-Python floors measured in this run")
+    print(
+        f"  lookup_nutrient('iron')                 {w_get:8.2f} us  "
+        f"({w_get / floor_get:.1f}x dict.get {floor_get:.3f} us)"
+    )
+    print(
+        f"  foods_rich_in('iron', limit=5, vegan)   {w_foods:8.2f} us  "
+        f"({w_foods / floor_foods:.1f}x a dict hit and a slice {floor_foods:.3f} us)"
+    )
+    print(
+        f"  unknown name with suggestions           {w_suggest:8.2f} us  "
+        f"({w_rebuild / w_suggest:.1f}x faster than rebuilding candidates per call, "
+        f"{w_rebuild:.1f} us)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -192,6 +236,8 @@ def main() -> None:
     print(f"  assess, 15 analytes as numbers          {w_full_n:8.2f} us")
     print(f"  assess, 15 analytes as unit strings     {w_full_s:8.2f} us")
     print(f"  Assessment.to_json()                    {w_json:8.2f} us")
+    print()
+    lookups_against_floors(rn, n)
 
     print()
     count = int(20_000 * scale)

@@ -266,3 +266,41 @@ def test_a_consumer_type_checks_strictly_against_the_package(tmp_path: Path) -> 
     )
     assert status == 1
     assert "carnivore" in out and "FhirLabs" in out
+
+
+_NAMES = [n for nut in rn.nutrients() for n in (nut.id, nut.name, *nut.aliases, *nut.forms)]
+_NAMES += [n for a in rn.analytes() for n in (a.id, *a.aliases)]
+
+
+@st.composite
+def _near_misses(draw: st.DrawFn) -> str:
+    """A known name with a few letters dropped, doubled or changed, or any text."""
+    if draw(st.booleans()):
+        return draw(st.text(max_size=30))
+    chars = list(draw(st.sampled_from(_NAMES)))
+    for _ in range(draw(st.integers(0, 3))):
+        if not chars:
+            break
+        i = draw(st.integers(0, len(chars) - 1))
+        edit = draw(st.sampled_from(["drop", "double", "change"]))
+        if edit == "drop":
+            del chars[i]
+        elif edit == "double":
+            chars.insert(i, chars[i])
+        else:
+            chars[i] = draw(st.sampled_from("aeioubcdfmnrstxyz"))
+    return "".join(chars)
+
+
+@given(_near_misses())
+def test_suggestions_are_exactly_difflibs_close_matches(name: str) -> None:
+    import difflib
+
+    from rlsnutrition._knowledge import close_names, knowledge
+    from rlsnutrition._normalize import normalize_name
+
+    k = knowledge()
+    for table in (k.nutrient_names, k.analyte_names):
+        shown = {c.key: c.shown for c in table}
+        expected = difflib.get_close_matches(normalize_name(name), shown, n=3, cutoff=0.6)
+        assert close_names(name, table) == tuple(shown[key] for key in expected)

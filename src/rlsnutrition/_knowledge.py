@@ -20,7 +20,7 @@ import importlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -59,8 +59,8 @@ class Knowledge:
     factors: tuple[RLSFactor, ...]
     references: Mapping[str, Reference]
     # "Did you mean" candidates, built once: each name's indexed form -> the name as shown.
-    nutrient_names: Mapping[str, str]
-    analyte_names: Mapping[str, str]
+    nutrient_names: tuple[Candidate, ...]
+    analyte_names: tuple[Candidate, ...]
 
     @property
     def nutrient_ids(self) -> tuple[str, ...]:
@@ -79,7 +79,9 @@ class Knowledge:
             raise UnknownNutrientError(name, (), self.nutrient_ids, _too_long(name))
         found = self.nutrient_index.get(normalize_name(name))
         if found is None:
-            raise UnknownNutrientError(name, _close(name, self.nutrient_names), self.nutrient_ids)
+            raise UnknownNutrientError(
+                name, close_names(name, self.nutrient_names), self.nutrient_ids
+            )
         return found
 
     def find_analyte(self, key: object) -> Analyte:
@@ -94,7 +96,7 @@ class Knowledge:
             raise UnknownAnalyteError(key, (), ids, _too_long(key))
         found = self.analyte_index.get(normalize_name(key))
         if found is None:
-            raise UnknownAnalyteError(key, _close(key, self.analyte_names), ids)
+            raise UnknownAnalyteError(key, close_names(key, self.analyte_names), ids)
         return found
 
 
@@ -102,18 +104,70 @@ def _too_long(name: str) -> str:
     return f" ({len(name)} characters; names have at most {MAX_NAME_LENGTH})"
 
 
-def _close(name: str, names: Mapping[str, str]) -> tuple[str, ...]:
-    import difflib
+class Candidate(NamedTuple):
+    """A name "did you mean" may suggest: its indexed form, the name as shown, and the count
+    of each character of the indexed form (what difflib's quick_ratio would count per call)."""
 
-    close = difflib.get_close_matches(normalize_name(name), names, n=3, cutoff=0.6)
-    return tuple(names[c] for c in close)
+    key: str
+    shown: str
+    counts: dict[str, int]
 
 
-def _shown_names(names: Iterable[str]) -> dict[str, str]:
+def _counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
+def candidates(names: Iterable[str]) -> tuple[Candidate, ...]:
+    """The suggestion candidates for ``names`` (the first spelling of each indexed form)."""
     shown: dict[str, str] = {}
     for name in names:
         shown.setdefault(normalize_name(name), name)
-    return shown
+    return tuple(Candidate(key, name, _counts(key)) for key, name in shown.items())
+
+
+def close_names(name: str, among: tuple[Candidate, ...]) -> tuple[str, ...]:
+    """The three names closest to ``name``, best first: exactly what
+    ``difflib.get_close_matches(normalize_name(name), keys, n=3, cutoff=0.6)`` picks, with
+    each candidate's length and character counts taken once at load, not per call."""
+    import difflib
+    import heapq
+
+    word = normalize_name(name)
+    counts = _counts(word)
+    word_chars, word_counts = tuple(counts), tuple(counts.values())
+    zeros = (0,) * len(word_chars)
+    # difflib keeps a candidate whose real_quick_ratio, quick_ratio and ratio each reach the
+    # cutoff; each is a bound on the next, so rank by quick_ratio first and stop computing
+    # ratio (the costly one) once no candidate left can reach the third best.
+    bounded: list[tuple[float, str, str]] = []
+    for key, shown, key_counts in among:
+        total = len(word) + len(key)
+        if 2.0 * min(len(word), len(key)) / total < _CUTOFF:
+            continue
+        # The characters both share, counted in C: min of each count over the word's chars.
+        quick = 2.0 * sum(map(min, word_counts, map(key_counts.get, word_chars, zeros))) / total
+        if quick >= _CUTOFF:
+            bounded.append((quick, key, shown))
+    bounded.sort(reverse=True)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: list[tuple[float, str, str]] = []  # a min-heap of the three best (ratio, key, shown)
+    for quick, key, shown in bounded:
+        if len(best) == 3 and quick < best[0][0]:
+            break
+        matcher.set_seq1(key)
+        ratio = matcher.ratio()
+        if ratio >= _CUTOFF:
+            heapq.heappush(best, (ratio, key, shown))
+            if len(best) > 3:
+                heapq.heappop(best)
+    return tuple(shown for _, _, shown in sorted(best, reverse=True))
+
+
+_CUTOFF = 0.6
 
 
 _lock = threading.Lock()
@@ -215,10 +269,10 @@ def build(files: _data.Files) -> Knowledge:
         rules=files.rules,
         factors=files.factors,
         references=references,
-        nutrient_names=_shown_names(
+        nutrient_names=candidates(
             name for n in nutrients for name in (n.id, n.name, *n.aliases, *n.forms)
         ),
-        analyte_names=_shown_names(
+        analyte_names=candidates(
             [a.id for a in analytes] + [alias for a in analytes for alias in a.aliases]
         ),
     )

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -28,7 +28,7 @@ from .model import Analyte, UnitSpec
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Units = Literal["conventional", "si"]
-UNITS: tuple[Units, ...] = ("conventional", "si")
+UNITS: tuple[Units, ...] = get_args(Units)
 
 
 class Measurement(NamedTuple):
