@@ -480,3 +480,19 @@ def test_any_patient_condition_or_medication_gives_a_context_or_none(
     labs = fhir.read(source)
     assert labs.context is None or isinstance(labs.context, rn.Context)
     rn.assess(labs)
+
+
+def test_an_assessment_of_a_record_round_trips_and_fits_the_schema() -> None:
+    import jsonschema
+
+    source = bundle(
+        patient(gender="male", birthDate="1970-01-01"),
+        statement(concept(ATC, "N06AB06", "sertraline")),
+        {**ferritin(30), "status": "unknown"},
+    )
+    a = rn.assess(fhir.read(source))
+    assert [w.code for w in a.warnings] == ["medication-may-worsen-rls", "fhir-note"]
+    data = a.to_dict()
+    jsonschema.validate(data, rn.assessment_json_schema())
+    assert rn.Assessment.from_dict(data) == a
+    assert data["subject"] == "Patient/1"
