@@ -16,6 +16,7 @@ import attrs
 
 from ._data import read_json, structure, with_resolved_references
 from ._fhir_refs import Index, d, effective, lst, s
+from .errors import DataError
 from .knowledge import rls_factors
 from .labs import Context, newest
 from .model import Reference
@@ -82,7 +83,6 @@ def _key(system: str, code: str) -> tuple[str, str]:
 class Codes:
     """The packaged codes, indexed for matching."""
 
-    file: CodesFile
     context: dict[tuple[str, str], str]  # (system, code) -> what it means
     medicines: dict[tuple[str, str], MedicineCode]
     groups: tuple[MedicineGroup, ...]
@@ -94,8 +94,6 @@ _MEANINGS = ("pregnancy_status", "pregnant", "not_pregnant", "kidney_disease", "
 @functools.cache
 def codes() -> Codes:
     """The packaged FHIR codes, read and checked on first use."""
-    from .errors import DataError
-
     doc = with_resolved_references(read_json(_FILE), _FILE)
     file = structure(doc, CodesFile, _FILE)
     factors = {f.id for f in rls_factors("medicine")}
@@ -113,7 +111,7 @@ def codes() -> Codes:
             raise DataError(
                 f"data file {_FILE}: group {g.prefix} names unknown factor {g.factor!r}"
             )
-    return Codes(file, context, medicines, file.medicine_groups)
+    return Codes(context, medicines, file.medicine_groups)
 
 
 def _codings(concept: object) -> Iterable[tuple[str, str, str | None]]:

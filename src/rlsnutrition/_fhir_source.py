@@ -107,8 +107,9 @@ def load(source: object, max_bytes: int) -> tuple[Any, str]:
         return parse_json(_decode(bytes(source), "the FHIR bytes"), "the FHIR bytes"), (
             "the FHIR bytes"
         )
-    if isinstance(source, str) and source.lstrip(_BOM_AND_SPACE).startswith(("{", "[")):
-        return parse_json(source.lstrip(_BOM_AND_SPACE), "the FHIR JSON text"), "the FHIR JSON text"
+    text = source.lstrip(_BOM_AND_SPACE) if isinstance(source, str) else ""
+    if text.startswith(("{", "[")):
+        return parse_json(text, "the FHIR JSON text"), "the FHIR JSON text"
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if isinstance(path, bytes):
