@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 
 import pandas as pd
+from run import clear_memos  # benchmarks/run.py, beside this file
 
 import rlsnutrition as rn
-from rlsnutrition import _knowledge
 from rlsnutrition.frame import assess_frame
 
 # Each analyte's range, in its default unit, and the significant digits labs report.
@@ -33,7 +33,6 @@ def panels(count: int, *, mixed_units: bool, exact: bool) -> list[dict[str, obje
     """Distinct full panels: with ``mixed_units`` each value is a string in a unit drawn from
     those its analyte accepts (``"18.5 nmol/L"``), else a number in the default unit; values
     are rounded to 3 significant digits as labs report them unless ``exact``."""
-    k = _knowledge.knowledge()
     rnd = random.Random(20261130)
     out = []
     for _ in range(count):
@@ -41,7 +40,7 @@ def panels(count: int, *, mixed_units: bool, exact: bool) -> list[dict[str, obje
         for analyte, (low, high) in RANGES.items():
             value = rnd.uniform(low, high)
             if mixed_units:
-                spec = rnd.choice(k.analyte_index[analyte].units)
+                spec = rnd.choice(rn.lookup_analyte(analyte).units)
                 number = value / spec.factor
                 panel[analyte] = f"{number!r} {spec.unit}" if exact else f"{number:.3g} {spec.unit}"
             else:
@@ -52,12 +51,9 @@ def panels(count: int, *, mixed_units: bool, exact: bool) -> list[dict[str, obje
 
 def best_of(runs: int, work: Callable[[], object]) -> float:
     """The fastest of ``runs`` timings, with the garbage collector on and memos cold."""
-    from rlsnutrition import _parse, _rules
-
     times = []
     for _ in range(runs):
-        _parse._memo.clear()
-        _rules.rules_for(_knowledge.knowledge()).memo.clear()
+        clear_memos()
         gc.collect()
         gc.enable()
         start = time.perf_counter()

@@ -67,10 +67,10 @@ def realistic_panels(count: int, *, exact: bool) -> list[dict[str, object]]:
 
 def clear_memos() -> None:
     """Forget remembered findings and parsed values, so a run starts cold."""
-    from rlsnutrition import _knowledge, _parse, _rules
+    from rlsnutrition import _knowledge, _panel, _parse, _rules
 
     _parse._memo.clear()
-    _rules.rules_for(_knowledge.knowledge()).memo.clear()
+    _panel.panel_for(_rules.rules_for(_knowledge.knowledge())).memo.clear()
 
 
 _kept: list[object] = []  # the last run's results, freed before the next run, untimed
