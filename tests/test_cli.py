@@ -26,10 +26,13 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def test_version() -> None:
+def test_version_names_the_package_and_the_knowledge() -> None:
     out = run("--version")
     assert out.returncode == 0
-    assert out.stdout.strip() == f"rlsnutrition {rn.__version__}"
+    info = rn.knowledge_info()
+    assert out.stdout.strip() == (
+        f"rlsnutrition {rn.__version__} (knowledge {info.version}, reviewed {info.reviewed})"
+    )
 
 
 def test_help_has_examples() -> None:
@@ -134,22 +137,31 @@ def test_labs_typed_on_the_command_line_win_over_the_file() -> None:
     assert iron.status is rn.Status.ADEQUATE
 
 
-def test_fhir_skips_are_notes_on_stderr_and_stdout_stays_json() -> None:
+def test_fhir_skips_are_one_line_of_counts_on_stderr_and_stdout_stays_json() -> None:
     path = FIXTURES / "smart-sample-patients-stu3" / "patient-8888803.fhir-bundle.01.trimmed.json"
+    read = rn.fhir.read(path)
     out = run("assess", "--fhir", str(path), "--json")
     assert out.returncode == 0, out.stderr
     rn.Assessment.from_json(out.stdout)  # stdout is the JSON alone
     notes = out.stderr.splitlines()
-    assert notes and all(line.startswith("rlsnutrition: note: ") for line in notes)
-    assert any("ug/L" in line for line in notes)  # the serum iron in an implausible unit
+    assert all(line.startswith("rlsnutrition: note: ") for line in notes)
+    (summary,) = [line for line in notes if "not judged" in line]
+    assert f"{len(read.skipped)} FHIR result(s) not judged: " in summary
+    assert "unit-not-accepted" in summary
+    assert len(notes) == 1 + len(read.notes)
+    verbose = run("assess", "--fhir", str(path), "--json", "--verbose")
+    listed = verbose.stderr.splitlines()
+    assert len(listed) == 1 + len(read.skipped) + len(read.notes)
+    assert any("ug/L" in line for line in listed)  # the serum iron in an implausible unit
 
 
 def test_a_fhir_file_with_nothing_usable_says_why() -> None:
     path = FIXTURES / "hl7-fhir-r4-core-examples" / "Observation-unsat.json"
     out = run("assess", "--fhir", str(path))
     assert out.returncode == 2
-    assert "cancelled" in out.stderr
+    assert "1 status-not-final" in out.stderr
     assert "held no lab result that can be judged" in out.stderr.splitlines()[-1]
+    assert "cancelled" in run("assess", "--fhir", str(path), "--verbose").stderr
 
 
 def test_a_console_without_unicode_gets_replacement_characters_not_a_traceback() -> None:

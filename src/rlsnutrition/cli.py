@@ -6,6 +6,7 @@ Bad input prints one line on stderr naming what was wrong and exits with status 
 from __future__ import annotations
 
 import argparse
+import collections
 import io
 import json
 import sys
@@ -17,11 +18,19 @@ import attrs
 
 from . import __version__
 from .errors import RLSNutritionError
-from .knowledge import analytes, foods_rich_in, lookup_analyte, lookup_nutrient, nutrients
-from .model import DIETS, SEXES
+from .knowledge import (
+    analytes,
+    foods_rich_in,
+    knowledge_info,
+    lookup_analyte,
+    lookup_nutrient,
+    nutrients,
+    rls_factors,
+)
+from .model import DIETS, FACTOR_KINDS, SEXES
 
 if TYPE_CHECKING:
-    from . import fhir
+    from . import Assessment, fhir
     from .labs import LabResult
 
 # The assessment half is imported by the command that needs it, so that `lookup`, `foods` and
@@ -33,13 +42,25 @@ EPILOG = """examples:
   rlsnutrition nutrients
   rlsnutrition lookup b12
   rlsnutrition foods iron --diet vegan --limit 5
+  rlsnutrition factors --kind medicine
   rlsnutrition assess ferritin=45 tsat=18 "vitamin_d=30 nmol/L" --sex female
+  rlsnutrition assess ferritin=40 vitamin_d=50 --units si
   rlsnutrition assess --fhir labs.json --patient Patient/123 --json
+  curl -s "$FHIR/Observation?patient=123" | rlsnutrition assess --fhir -
 """
 
 
 class _UsageError(Exception):
     pass
+
+
+class _Version(argparse.Action):
+    """``--version``: the package's version and the knowledge's, read when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        info = knowledge_info()
+        print(f"rlsnutrition {__version__} (knowledge {info.version}, reviewed {info.reviewed})")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--version", action="version", version=f"rlsnutrition {__version__}")
+    p.add_argument(
+        "--version", action=_Version, nargs=0, help="show the package and knowledge versions"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -69,7 +92,21 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("foods", help="foods rich in a nutrient, richest per serving first")
     s.add_argument("nutrient", help="a nutrient id, name, alias or form")
     s.add_argument("--limit", type=int, metavar="N", help="at most N foods")
-    s.add_argument("--diet", choices=DIETS, help="only foods that fit this diet")
+    s.add_argument(
+        "--diet",
+        metavar="DIET",
+        help=f"only foods that fit this diet: {', '.join(DIETS)} (any case)",
+    )
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser(
+        "factors", help="lifestyle triggers, secondary causes and medicines that worsen RLS"
+    )
+    s.add_argument(
+        "--kind",
+        metavar="KIND",
+        help=f"only factors of this kind: {', '.join(FACTOR_KINDS)} (any case)",
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
 
     s = sub.add_parser(
@@ -106,9 +143,25 @@ def _parser() -> argparse.ArgumentParser:
         help="judges iron by the guideline's criteria for end-stage renal disease",
     )
     s.add_argument(
-        "--fhir", action="append", default=[], metavar="FILE", help="a FHIR JSON file (repeatable)"
+        "--units",
+        choices=("conventional", "si"),
+        default="conventional",
+        help="how to read numbers given without a unit: US conventional units (the default) "
+        "or SI (what most labs outside the US report)",
+    )
+    s.add_argument(
+        "--fhir",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a FHIR JSON file, or - for standard input (repeatable)",
     )
     s.add_argument("--patient", metavar="REF", help="which patient in a FHIR file, e.g. Patient/2")
+    s.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list each FHIR result that was not judged, not only their counts",
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
@@ -140,11 +193,27 @@ def _cmd_foods(args: argparse.Namespace) -> None:
     if args.json:
         _print_json([attrs.asdict(f) for f in foods])
         return
-    print(f"Foods rich in {n.name}" + (f" ({args.diet})" if args.diet else "") + ", per serving:")
+    diet = f" ({args.diet.strip().lower()})" if args.diet else ""
+    print(f"Foods rich in {n.name}{diet}, per serving:")
     for f in foods:
         dv = "" if f.percent_dv is None else f"  {f.percent_dv:g}% DV"
         print(f"  {f.amount:>7g} {f.unit:<7} {f.name}, {f.serving}{dv}")
     print(f"Daily Value: {n.daily_value.amount:g} {n.daily_value.unit} (FDA, 2016 labelling rule)")
+
+
+def _cmd_factors(args: argparse.Namespace) -> None:
+    factors = rls_factors(args.kind)
+    if args.json:
+        _print_json([attrs.asdict(f) for f in factors])
+        return
+    for f in factors:
+        print(f"{f.name} ({f.kind})")
+        print(textwrap.fill(f.text, 100, initial_indent="  ", subsequent_indent="  "))
+        if f.examples:
+            examples = "e.g. " + ", ".join(f.examples)
+            print(textwrap.fill(examples, 100, initial_indent="  ", subsequent_indent="  "))
+        for r in f.references:
+            print(textwrap.fill(str(r), 100, initial_indent="  - ", subsequent_indent="    "))
 
 
 def _parse_lab(text: str) -> tuple[str, str]:
@@ -165,10 +234,18 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     read = _read_fhir(args.fhir, args.patient) if args.fhir else None
     if read is not None:
         results = read.results
-        # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean.
-        skipped = [str(s) for s in read.skipped if s.reason_code != "superseded"]
-        for line in [*skipped, *read.notes]:
-            print(f"rlsnutrition: note: {line}", file=sys.stderr)
+        # What the FHIR files held but could not be judged goes to stderr, keeping stdout clean:
+        # one line of counts by reason, or with --verbose each result.
+        if read.skipped:
+            counts = collections.Counter(s.reason_code for s in read.skipped)
+            summary = ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
+            hint = "" if args.verbose else " (--verbose lists them)"
+            _note(f"{len(read.skipped)} FHIR result(s) not judged: {summary}{hint}")
+        if args.verbose:
+            for skipped in read.skipped:
+                _note(str(skipped))
+        for line in read.notes:
+            _note(line)
     if not labs and not results:
         if args.fhir:
             raise _UsageError("the FHIR file(s) held no lab result that can be judged (see notes)")
@@ -195,14 +272,47 @@ def _cmd_assess(args: argparse.Namespace) -> None:
             )
         typed[analyte] = f"{key}={value}"
         combined[analyte] = value
-    result = assess(combined, context=context)
+    result = assess(combined, context=context, units=args.units)
     if read is not None:  # the record's subject, medicines and notes, as assess(read) has them
         warnings = result.warnings + read.assessment_warnings()
         result = attrs.evolve(result, warnings=warnings, subject=read.subject)
     if args.json:
         print(result.to_json(indent=2))
     else:
-        print(result)
+        print(_report(result))
+
+
+def _note(text: str) -> None:
+    print(f"rlsnutrition: note: {text}", file=sys.stderr)
+
+
+def _report(result: Assessment) -> str:
+    """The assessment as text, with whose labs they are and each value as given, with the date
+    it was taken where known (a result of years ago is seen to be one)."""
+    lines = str(result).split("\n")
+    head: list[str] = []
+    if result.subject is not None:
+        head.append(f"Subject: {result.subject}")
+    values = {(v.analyte, v.when): v for f in result.findings for v in f.values}
+    if values:
+        shown = []
+        for v in values.values():
+            number = v.given_value if v.given_value is not None else v.value
+            unit = v.given_unit if v.given_value is not None and v.given_unit else v.unit
+            taken = f" (taken {v.when})" if v.when else ""
+            shown.append(f"{v.analyte} {v.comparator or ''}{number:.4g} {unit}{taken}")
+        head += textwrap.wrap("Values: " + "; ".join(shown), 100, subsequent_indent="  ")
+    return "\n".join([lines[0], *head, *lines[1:]])
+
+
+def _fhir_source(path: str) -> object:
+    """What ``fhir.read`` reads for a ``--fhir`` argument: ``-`` is standard input, read up to
+    the reader's size limit (a larger input is refused by the reader, not read forever)."""
+    if path != "-":
+        return path
+    from . import fhir
+
+    return sys.stdin.buffer.read(fhir.MAX_BYTES + 1)
 
 
 def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
@@ -212,7 +322,7 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     from . import fhir
     from .labs import latest
 
-    reads = [(path, fhir.read(path, patient=patient)) for path in paths]
+    reads = [(path, fhir.read(_fhir_source(path), patient=patient)) for path in paths]
     subjects = {read.subject for _, read in reads}
     if len(reads) > 1 and (len(subjects) > 1 or None in subjects):
         about = "; ".join(f"{path}: {read.subject or 'no subject named'}" for path, read in reads)
@@ -249,6 +359,7 @@ _COMMANDS = {
     "nutrients": _cmd_nutrients,
     "lookup": _cmd_lookup,
     "foods": _cmd_foods,
+    "factors": _cmd_factors,
     "assess": _cmd_assess,
 }
 
@@ -261,11 +372,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
+    args_list = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(args_list)
+        if args.command == "assess" and args.fhir.count("-") > 1:
+            raise _UsageError("--fhir - reads standard input, which can be read once")
         _COMMANDS[args.command](args)
     except (_UsageError, RLSNutritionError) as exc:
-        print(f"rlsnutrition: error: {exc}", file=sys.stderr)
+        if "--json" in args_list:  # a script reads the error as it reads the output
+            kind = "UsageError" if isinstance(exc, _UsageError) else type(exc).__name__
+            error = {"error": {"type": kind, "message": str(exc)}}
+            print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
+        else:
+            print(f"rlsnutrition: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0
