@@ -213,13 +213,14 @@ def test_same_time_results_in_two_files_conflict_whatever_the_order(tmp_path: Pa
     low.write_text(json.dumps(ferritin_obs(10, "2024-01-01")), "utf-8")
     high.write_text(json.dumps(ferritin_obs(300, "2024-01-01")), "utf-8")
     outs = [
-        _cli("assess", "--fhir", str(a), "--fhir", str(b), "tsat=30", "--json")
+        _cli("assess", "--fhir", str(a), "--fhir", str(b), "tsat=30", "--json", "--verbose")
         for a, b in [(low, high), (high, low)]
     ]
     for out in outs:
         assert out.returncode == 0, out.stderr
         iron = next(f for f in json.loads(out.stdout)["findings"] if f["nutrient"] == "iron")
         assert [v["analyte"] for v in iron["values"]] == ["tsat"]  # no ferritin was guessed
+        assert "1 conflicting" in out.stderr  # counted; --verbose says which and why
         assert "at the same time (2024-01-01)" in out.stderr
     assert outs[0].stdout == outs[1].stdout
     # the newer file wins, in either order
