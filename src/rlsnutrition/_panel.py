@@ -25,26 +25,32 @@ _NOTE = Step(None, None, None, True, None)  # a reason written here, not by a ju
 
 
 class Verdict(NamedTuple):
-    """A judgement without its values: the status, actions and sources, and the reasons,
-    those that are notes already in words (``fixed``), the others waiting for their value."""
+    """A judgement without its values: the status, actions and sources, and the reasons in
+    words, each either whole (a note) or in two parts around the value it quotes."""
 
     status: Status
     actions: tuple[Note, ...]
     references: tuple[Reference, ...]
-    steps: tuple[Step, ...]
-    fixed: tuple[Reason | None, ...]
+    # Per reason: the Reason itself, or None and what builds it around the value.
+    parts: tuple[tuple[Reason | None, Step, str, str], ...]
+    whole: tuple[Reason, ...] | None  # every reason, when none quotes a value
+    rationale: str  # the rationale, when none quotes a value
 
-    def finding(
-        self, nid: str, shown: Mapping[str, str], relevant: list[Measurement], words: Wording
-    ) -> Finding:
-        reasons = tuple(
-            r if r is not None else words.reason(s, shown)
-            for s, r in zip(self.steps, self.fixed, strict=True)
-        )
+    def finding(self, nid: str, shown: Mapping[str, str], relevant: list[Measurement]) -> Finding:
         values = tuple([m.judged for m in relevant])
-        return Finding(
-            nid, self.status, rationale(reasons), self.actions, self.references, values, reasons
-        )
+        if self.whole is not None:
+            reasons, text = self.whole, self.rationale
+        else:
+            built: list[Reason] = []
+            for reason, step, before, after in self.parts:
+                if reason is None:
+                    analyte = step.analyte or ""
+                    text = before + shown[analyte] + after
+                    reason = Reason(step.threshold, analyte, step.held, text)
+                built.append(reason)
+            reasons = tuple(built)
+            text = rationale(reasons)
+        return Finding(nid, self.status, text, self.actions, self.references, values, reasons)
 
 
 class Panel:
@@ -81,17 +87,24 @@ class Panel:
 
     def verdict(self, j: Judge, note: Reason | None = None) -> Verdict:
         """``j`` as a verdict; ``note``, if given, is a last reason already in words."""
-        steps = tuple(j.steps)
-        fixed = tuple(self.words.note(s.note) if s.note is not None else None for s in steps)
+        words = self.words
+        parts: list[tuple[Reason | None, Step, str, str]] = []
+        for step in j.steps:
+            if step.note is not None:
+                parts.append((words.note(step.note), step, "", ""))
+            else:
+                parts.append((None, step, *words.parts(step)))
         if note is not None:
-            steps += (_NOTE,)
-            fixed += (note,)
+            parts.append((note, _NOTE, "", ""))
+        whole = tuple(p[0] for p in parts if p[0] is not None)
+        complete = len(whole) == len(parts)
         return Verdict(
             j.status,
             tuple(self.rules.actions[code] for code in dict.fromkeys(j.actions)),
             self.rules.references(j.steps),
-            steps,
-            fixed,
+            tuple(parts),
+            whole if complete else None,
+            rationale(whole) if complete else "",
         )
 
     def findings(self, labs: Mapping[str, Measurement], ctx: Context) -> tuple[Finding, ...]:
@@ -108,7 +121,6 @@ class Panel:
         flags = (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, self.rules.is_child(ctx))
         memo = self.memo
         get = labs.get
-        words = self.words
         out: list[Finding] = []
         for nid, reported, judged, not_tested in self.plan:
             relevant: list[Measurement] = list(filter(None, map(get, reported)))
@@ -144,7 +156,7 @@ class Panel:
                 if len(memo) >= MEMO_SIZE:
                     memo.clear()
                 memo[memo_key] = verdict
-            out.append(verdict.finding(nid, shown, relevant, words))
+            out.append(verdict.finding(nid, shown, relevant))
         return tuple(out)
 
     def directly(self, nid: str, relevant: list[Measurement], ctx: Context) -> Finding:
@@ -156,7 +168,7 @@ class Panel:
         cens = [m for m in relevant if m.comparator is not None]
         if not cens:
             return self.verdict(judge(nid, plain, ctx, self.rules, scales)).finding(
-                nid, shown, relevant, self.words
+                nid, shown, relevant
             )
         reported = {m.analyte: _as_reported(m) for m in relevant}  # quoted as reported: "<5"
         outcomes = []
@@ -167,7 +179,7 @@ class Panel:
         ranges = ", ".join(f"{m.analyte} {_as_reported(m)} {m.scale}" for m in cens)
         if len({o.key() for o in outcomes}) == 1:
             note = Reason(None, None, True, censored(ranges, None))
-            return self.verdict(outcomes[0], note).finding(nid, reported, relevant, self.words)
+            return self.verdict(outcomes[0], note).finding(nid, reported, relevant)
         # The ends disagree: indeterminate, citing every cut-off either end was judged by.
         note = Reason(
             None, None, True, censored(ranges, sorted({o.status.value for o in outcomes}))
@@ -176,10 +188,11 @@ class Panel:
             Status.INDETERMINATE,
             (self.rules.actions["see-clinician"],),
             self.rules.references([s for o in outcomes for s in o.steps]),
-            (_NOTE,),
+            ((note, _NOTE, "", ""),),
             (note,),
+            rationale([note]),
         )
-        return verdict.finding(nid, reported, relevant, self.words)
+        return verdict.finding(nid, reported, relevant)
 
     def warnings(self, labs: Mapping[str, Measurement], ctx: Context) -> list[Note]:
         """Cross-cutting notes: inflammation, anaemia, adult thresholds. A censored CRP or

@@ -93,6 +93,10 @@ def measure(
     if type(raw) is float and units == "conventional" and 0.0 <= raw <= _fast_limit(analyte, k):
         raw += 0.0  # -0.0 is 0.0, as given and as shown
         return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
+    if type(raw) is str:
+        found = _plain_text(analyte, raw, k, units)  # "45 ng/mL": the common case
+        if found is not None:
+            return found
     when: str | None = None
     cmp: Censor | None = None
     if type(raw) is str:
@@ -151,6 +155,24 @@ def measure(
         )
     _check_plausible(analyte, raw, number, spec, value, k)
     return _measurement(analyte, value, cmp, when, spec.unit, number)
+
+
+def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measurement | None:
+    """A plain, plausible, uncensored "number unit" read directly; None for anything else,
+    which the general path reads (or refuses, naming the problem)."""
+    text = raw.strip()
+    m = _NUMBER.match(text)
+    if m is None or text[:1] in "+-":
+        return None
+    number = float(m[0]) + 0.0
+    if not math.isfinite(number):
+        return None
+    unit = text[m.end() :].strip() or None
+    spec = _spec(analyte, unit, k, units)
+    value = to_default(number, spec)
+    if not value <= _fast_limit(analyte, k):  # also refuses inf and nan
+        return None
+    return _measurement(analyte, value, None, None, spec.unit, number)
 
 
 def _spec(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> UnitSpec:
