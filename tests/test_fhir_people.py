@@ -396,13 +396,55 @@ def test_cli_refuses_fhir_files_about_different_people(tmp_path: Path) -> None:
     nobody.write_text(json.dumps(tsat(None)), "utf-8")
     out = _cli("assess", "--fhir", str(alice), "--fhir", str(nobody))
     assert out.returncode == 2
-    # two files about one person are read together
-    alice2 = tmp_path / "alice2.json"
-    alice2.write_text(json.dumps(tsat(ref("Patient/alice"))), "utf-8")
-    out = _cli("assess", "--fhir", str(alice), "--fhir", str(alice2), "--json")
+    # two files about one person, named by full URL, are read together
+    server = "http://a.org/fhir/Patient/alice"
+    alice1, alice2 = tmp_path / "alice1.json", tmp_path / "alice2.json"
+    alice1.write_text(json.dumps(ferritin(ref(server))), "utf-8")
+    alice2.write_text(json.dumps(tsat(ref(server))), "utf-8")
+    out = _cli("assess", "--fhir", str(alice1), "--fhir", str(alice2), "--json")
     assert out.returncode == 0, out.stderr
     values = {v["analyte"] for f in json.loads(out.stdout)["findings"] for v in f["values"]}
     assert {"ferritin", "tsat"} <= values
+
+
+def test_cli_refuses_two_files_naming_their_subject_only_relative_to_no_server(
+    tmp_path: Path,
+) -> None:
+    # hospital A's export and app B's export both say Patient/1: two unknown servers' Patient 1
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(ferritin(ref("Patient/1"))), "utf-8")
+    b.write_text(json.dumps(tsat(ref("Patient/1"))), "utf-8")
+    out = _cli("assess", "--fhir", str(a), "--fhir", str(b))
+    assert out.returncode == 2, out.stdout
+    assert out.stdout == ""
+    assert str(a) in out.stderr and str(b) in out.stderr and "Patient/1" in out.stderr
+    assert "--patient" in out.stderr
+    # --patient names the subject: the user asserts the files are about one person
+    out = _cli("assess", "--fhir", str(a), "--fhir", str(b), "--patient", "Patient/1", "--json")
+    assert out.returncode == 0, out.stderr
+    values = {v["analyte"] for f in json.loads(out.stdout)["findings"] for v in f["values"]}
+    assert {"ferritin", "tsat"} <= values
+    # one file alone needs no assertion
+    assert _cli("assess", "--fhir", str(a)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("subject", "anywhere"),
+    [
+        ("http://a.org/fhir/Patient/1", True),
+        ("urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0", True),
+        ("urn:oid:1.2.36|123", True),
+        ("Patient/1", False),
+        ("a|b", False),
+        ("'Jane', named only by text in Observation/o (entry 1)", False),
+        ("Observation/a (entry 1)#p", False),
+        ("http://a.org/fhir/Observation/a (entry 1)#p", False),
+    ],
+)
+def test_which_subjects_name_one_person_whatever_the_source(subject: str, anywhere: bool) -> None:
+    from rlsnutrition._fhir_refs import names_anywhere
+
+    assert names_anywhere(subject) is anywhere
 
 
 def test_every_result_read_is_about_the_subject_named() -> None:

@@ -208,12 +208,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# The files name Patient/1 relative to no server: --patient asserts they are one person.
+ONE = ("--patient", "Patient/1")
+
+
 def test_same_time_results_in_two_files_conflict_whatever_the_order(tmp_path: Path) -> None:
     low, high = tmp_path / "low.json", tmp_path / "high.json"
     low.write_text(json.dumps(ferritin_obs(10, "2024-01-01")), "utf-8")
     high.write_text(json.dumps(ferritin_obs(300, "2024-01-01")), "utf-8")
     outs = [
-        _cli("assess", "--fhir", str(a), "--fhir", str(b), "tsat=30", "--json", "--verbose")
+        _cli("assess", "--fhir", str(a), "--fhir", str(b), *ONE, "tsat=30", "--json", "--verbose")
         for a, b in [(low, high), (high, low)]
     ]
     for out in outs:
@@ -230,10 +234,10 @@ def test_same_time_results_in_two_files_conflict_whatever_the_order(tmp_path: Pa
         ("--fhir", str(low), "--fhir", str(newer)),
         ("--fhir", str(newer), "--fhir", str(low)),
     ):
-        out = _cli("assess", *args, "--json")
+        out = _cli("assess", *args, *ONE, "--json")
         values = [v for f in json.loads(out.stdout)["findings"] for v in f["values"]]
         assert [v["value"] for v in values] == [80]
     # a lab typed on the command line wins over the files
-    out = _cli("assess", "--fhir", str(low), "--fhir", str(high), "ferritin=45", "--json")
+    out = _cli("assess", "--fhir", str(low), "--fhir", str(high), *ONE, "ferritin=45", "--json")
     values = [v for f in json.loads(out.stdout)["findings"] for v in f["values"]]
     assert [v["value"] for v in values] == [45]

@@ -69,6 +69,22 @@ def is_absolute(ref: str) -> bool:
     return ref.startswith("urn:") or "://" in ref
 
 
+def names_anywhere(subject: str) -> bool:
+    """Whether a subject, as ``FhirLabs.subject`` shows it, names one person whatever the
+    source: a full URL of a server's resource, a URN, or an identifier whose system is
+    absolute. A relative ``Patient/1`` (no server known), a contained resource or display text
+    names someone only within its own source."""
+    if any(c.isspace() for c in subject) or "#" in subject:
+        return False
+    system, bar, _ = subject.partition("|")
+    if bar:
+        return is_absolute(system)
+    if subject.startswith("urn:"):
+        return True
+    parsed = split(subject)
+    return parsed is not None and subject == f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
+
+
 class Node(NamedTuple):
     """Where one resource sits in the source."""
 

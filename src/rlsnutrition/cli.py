@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import collections
 import io
+import itertools
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
@@ -320,16 +321,26 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     analyte across them (``rn.latest``, the one newest-result policy), what could not be
     judged (each naming its file), the subject, and the context and medicines they give."""
     from . import fhir
+    from ._fhir_refs import names_anywhere
     from .labs import latest
 
     reads = [(path, fhir.read(_fhir_source(path), patient=patient)) for path in paths]
     subjects = {read.subject for _, read in reads}
     if len(reads) > 1 and (len(subjects) > 1 or None in subjects):
-        about = "; ".join(f"{path}: {read.subject or 'no subject named'}" for path, read in reads)
+        about = _listed(f"{path}: {read.subject or 'no subject named'}" for path, read in reads)
         raise fhir.FhirError(
             f"the FHIR files are not all about one subject ({about}); one person's labs are "
             "never mixed with another's: give the files of one person (--patient chooses "
             "within each file)"
+        )
+    local = [(path, r.subject) for path, r in reads if r.subject and not names_anywhere(r.subject)]
+    if len(reads) > 1 and local and patient is None:
+        # Patient/1 in two files is Patient 1 of two unknown servers: maybe two people.
+        about = _listed(f"{path}: {subject}" for path, subject in local)
+        raise fhir.FhirError(
+            f"the FHIR files name their subject only within each file ({about}), so they "
+            "cannot be shown to be one person; if they are, say so with --patient "
+            f"{local[0][1]!r}, or give files that name the patient by full URL or identifier"
         )
     chosen = latest(r for _, read in reads for r in read.results)
     skipped = [
@@ -353,6 +364,16 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
         contexts.pop() if len(contexts) == 1 else None,
         tuple(medicines.values()),
     )
+
+
+def _listed(items: Iterable[str], most: int = 10) -> str:
+    """Items joined for a message: the first ``most``, then how many more."""
+    it = iter(items)
+    shown = list(itertools.islice(it, most + 1))
+    if len(shown) <= most:
+        return "; ".join(shown)
+    rest = sum(1 for _ in it) + 1
+    return "; ".join(shown[:most]) + f"; and {rest} more"
 
 
 _COMMANDS = {
