@@ -457,3 +457,37 @@ def test_every_result_read_is_about_the_subject_named() -> None:
         labs = fhir.read(source, patient=f"Patient/{i}")
         assert labs.subject == f"https://example.com/base/Patient/{i}"
     assert rn.assess(fhir.read(source, patient="Patient/1")).findings
+
+
+# --- Observation.focus: a result about someone or something other than its subject -----------
+
+FOCI = st.sampled_from(
+    ["Patient/donor", "Patient/2", "Patient/dad/_history/1", "http://b.org/fhir/Patient/mom",
+     "#fetus", "Group/family", "urn:uuid:1"]
+) | st.from_regex(r"Patient/[a-z0-9]{1,8}", fullmatch=True).filter(lambda r: r != "Patient/mom")
+
+
+@given(focus=FOCI, display=st.booleans())
+def test_a_result_whose_focus_is_not_its_subject_is_never_judged(focus: str, display: bool) -> None:
+    # R4 Observation.focus: the result is about the focus (a fetus, a donor, a relative)
+    item: dict[str, Any] = {"display": "the donor"} if display else ref(focus)
+    source = bundle(
+        (None, obs(FERRITIN, 300, "ng/mL", ref("Patient/mom"), focus=[item])),
+        (None, tsat(ref("Patient/mom"))),
+    )
+    labs = fhir.read(source)
+    assert analytes(labs) == ["tsat"]
+    (skip,) = [s for s in labs.skipped if s.code == FERRITIN]
+    assert skip.reason_code == "focus-not-subject"
+
+
+def test_a_focus_on_the_subject_itself_is_judged() -> None:
+    for written in ("Patient/mom", "Patient/mom/_history/3"):
+        source = bundle((None, ferritin(ref("Patient/mom"), focus=[ref(written)])))
+        assert analytes(fhir.read(source)) == ["ferritin"]
+    # on a server, the relative focus resolves against the entry's base like the subject
+    source = bundle(
+        ("http://a.org/fhir/Observation/1",
+         ferritin(ref("http://a.org/fhir/Patient/mom"), focus=[ref("Patient/mom")])),
+    )
+    assert analytes(fhir.read(source)) == ["ferritin"]

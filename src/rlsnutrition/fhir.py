@@ -61,7 +61,8 @@ class Skipped:
     ``invalid-value``, ``no-value``, ``unresolved-reference``, ``no-subject`` (a result about no
     one, in a source about someone), ``ambiguous-context`` (listed by reports or panels that
     disagree on whom or when it is about, or about another person than the report listing it:
-    it is attributed to no one), ``conflicting`` (different results for one analyte at the same
+    it is attributed to no one), ``focus-not-subject`` (its ``focus`` names someone or
+    something other than its subject, such as a fetus or a donor), ``conflicting`` (different results for one analyte at the same
     newest time: neither is judged), ``superseded`` (an older result for an analyte with a
     newer one) or ``retracted`` (a version of a record whose newest version is
     ``entered-in-error``).
@@ -405,6 +406,16 @@ class _Reader:
             shown = _show(obs.get("status"))
             self._skip(label, code_text, "status-not-final", f"status is {shown}, not final")
             return
+        focus = self._other_focus(obs, subject)
+        if focus is not None:
+            self._skip(
+                label,
+                code_text,
+                "focus-not-subject",
+                f"its focus is {focus}, not its subject: the result is about someone or "
+                "something else (a fetus, a donor, a relative)",
+            )
+            return
         if obs.get("dataAbsentReason") is not None:
             reason = s(d(obs.get("dataAbsentReason")).get("text")) or _code_text(
                 {"code": obs.get("dataAbsentReason")}
@@ -436,6 +447,17 @@ class _Reader:
                 self.candidates.append(candidate)
         if judged_any and status == "unknown":
             self.unknown_status += 1
+
+    def _other_focus(self, obs: dict[str, Any], subject: str | None) -> str | None:
+        """What an Observation's ``focus`` names when that is not its subject (R4: the
+        result is about the focus, "when it is not about the subject of record"); None when
+        it has no focus, or its focus is the subject itself."""
+        for item in lst(obs.get("focus")):
+            ref = s(d(item).get("reference"))
+            if ref is None or subject is None or self.index.key_of(ref, obs) != subject:
+                shown = ref or s(d(item).get("display")) or "a resource named by no reference"
+                return _show(shown)
+        return None
 
     def _analyte(self, part: dict[str, Any]) -> Analyte | None:
         for coding in lst(d(part.get("code")).get("coding")):
