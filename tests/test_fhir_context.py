@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rlsnutrition as rn
 from rlsnutrition import fhir
@@ -440,18 +443,62 @@ def test_the_cli_judges_in_the_records_context_unless_flags_are_given(tmp_path: 
     assert "medication-may-worsen-rls" in codes
     expected = rn.assess(fhir.read(path)).to_dict()
     assert from_record["findings"] == expected["findings"]
-    by_flags = _cli("--fhir", str(path), "--sex", "female")
-    assert (
-        by_flags["findings"]
-        == rn.assess(fhir.read(path), context=rn.Context(sex="female")).to_dict()["findings"]
+    # a flag overrides its own field only: the record's dialysis stays
+    by_flags = _cli("--fhir", str(path), "--age", "70")
+    record = fhir.read(path).context
+    assert record is not None and record.dialysis
+    expected = rn.assess(fhir.read(path), context=attrs.evolve(record, age=70)).to_dict()
+    assert by_flags["findings"] == expected["findings"]
+    assert _cli("--fhir", str(path), "--sex", "female")["findings"] == from_record["findings"]
+
+
+def _iron_and_magnesium(out: Any) -> tuple[list[str], list[str]]:
+    actions = {f["nutrient"]: [a["code"] for a in f["actions"]] for f in out["findings"]}
+    return actions["iron"], actions["magnesium"]
+
+
+MAGNESIUM = {
+    **ferritin(),
+    "code": concept(LOINC, "19123-9"),
+    "valueQuantity": {"value": 1.0, "unit": "mg/dL"},
+}
+ESRD = condition(concept(SCT, "46177005"))
+
+
+@given(flag=st.sampled_from([("--sex", "female"), ("--age", "50"), ("--pregnant",)]))
+@settings(max_examples=3, deadline=None)
+def test_a_context_flag_keeps_the_records_kidney_disease(flag: tuple[str, ...]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "record.json"
+        source = bundle(
+            patient(gender="female", birthDate="1990-06-15"), ESRD, ferritin(150), MAGNESIUM
+        )
+        path.write_text(json.dumps(source), "utf-8")
+        _, magnesium = _iron_and_magnesium(_cli("--fhir", str(path), *flag))
+        assert "magnesium-kidney-caution" in magnesium
+
+
+def test_two_files_of_one_person_merge_their_contexts_field_by_field(tmp_path: Path) -> None:
+    # a year apart, so the ages differ: the age at the newest result, and the kidney disease
+    person = patient(gender="female", birthDate="1990-06-15")
+    old, new = tmp_path / "2024.json", tmp_path / "2025.json"
+    old.write_text(json.dumps(bundle(person, ESRD, ferritin(150, "2024-03-01"))), "utf-8")
+    new.write_text(
+        json.dumps(bundle(person, {**MAGNESIUM, "effectiveDateTime": "2025-08-01"})), "utf-8"
     )
-    assert by_flags["findings"] != from_record["findings"]  # dialysis criteria, from the record
+    for order in ((old, new), (new, old)):
+        args = [a for p in order for a in ("--fhir", str(p))]
+        out = _cli(*args, "--patient", "Patient/1")
+        _, magnesium = _iron_and_magnesium(out)
+        assert "magnesium-kidney-caution" in magnesium
+        notes = [w["text"] for w in out["warnings"] if w["code"] == "fhir-note"]
+        assert any("age 35 is taken at the newest result" in n and str(new) in n for n in notes)
 
 
 # --- any record: a context or None, never an error ---------------------------------------------
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 TEXT = st.text(max_size=12) | st.sampled_from(
     ["1990", "1990-02", "1990-02-30", "female", "male", "N18.4", "Z99.2", "77386006", "LA15173-0"]

@@ -462,8 +462,15 @@ def test_every_result_read_is_about_the_subject_named() -> None:
 # --- Observation.focus: a result about someone or something other than its subject -----------
 
 FOCI = st.sampled_from(
-    ["Patient/donor", "Patient/2", "Patient/dad/_history/1", "http://b.org/fhir/Patient/mom",
-     "#fetus", "Group/family", "urn:uuid:1"]
+    [
+        "Patient/donor",
+        "Patient/2",
+        "Patient/dad/_history/1",
+        "http://b.org/fhir/Patient/mom",
+        "#fetus",
+        "Group/family",
+        "urn:uuid:1",
+    ]
 ) | st.from_regex(r"Patient/[a-z0-9]{1,8}", fullmatch=True).filter(lambda r: r != "Patient/mom")
 
 
@@ -487,7 +494,9 @@ def test_a_focus_on_the_subject_itself_is_judged() -> None:
         assert analytes(fhir.read(source)) == ["ferritin"]
     # on a server, the relative focus resolves against the entry's base like the subject
     source = bundle(
-        ("http://a.org/fhir/Observation/1",
-         ferritin(ref("http://a.org/fhir/Patient/mom"), focus=[ref("Patient/mom")])),
+        (
+            "http://a.org/fhir/Observation/1",
+            ferritin(ref("http://a.org/fhir/Patient/mom"), focus=[ref("Patient/mom")]),
+        ),
     )
     assert analytes(fhir.read(source)) == ["ferritin"]

@@ -31,8 +31,10 @@ from .knowledge import (
 from .model import DIETS, FACTOR_KINDS, SEXES
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from . import Assessment, fhir
-    from .labs import LabResult
+    from .labs import Context, LabResult
 
 # The assessment half is imported by the command that needs it, so that `lookup`, `foods` and
 # `nutrients` start as fast as a lookup from Python.
@@ -251,15 +253,16 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         if args.fhir:
             raise _UsageError("the FHIR file(s) held no lab result that can be judged (see notes)")
         raise _UsageError("assess needs labs: ANALYTE=VALUE arguments and/or --fhir FILE")
-    context = Context(
-        sex=args.sex,
-        age=args.age,
-        pregnant=args.pregnant,
-        kidney_disease=args.kidney_disease,
-        dialysis=args.dialysis,
-    )
-    if context == Context() and read is not None and read.context is not None:
-        context = read.context  # no context flag given: what the record says
+    # Each flag overrides only its own field: --sex leaves the record's dialysis in place.
+    flags = {
+        "sex": args.sex,
+        "age": args.age,
+        "pregnant": args.pregnant or None,
+        "kidney_disease": args.kidney_disease or None,
+        "dialysis": args.dialysis or None,
+    }
+    record = read.context if read is not None and read.context is not None else Context()
+    context = attrs.evolve(record, **{k: v for k, v in flags.items() if v is not None})
     # Labs typed on the command line win over the same analyte from a file. Keys are analyte
     # ids from here on.
     combined: dict[str, object] = {r.analyte: r for r in results}
@@ -352,18 +355,57 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
         fhir.Skipped(", ".join(paths), c.analyte, "conflicting", str(c)) for c in chosen.conflicts
     ]
     notes = [f"{path}: {note}" for path, read in reads for note in read.notes]
-    contexts = {read.context for _, read in reads if read.context is not None}
-    if len(contexts) > 1:
-        notes.append("the files give different contexts; give --sex, --age and the rest by hand")
+    context, context_notes = _merge_contexts(reads)
+    notes += context_notes
     medicines = {(m.name, m.system, m.code): m for _, read in reads for m in read.medicines}
     return fhir.FhirLabs(
         chosen.results,
         tuple(skipped),
         reads[0][1].subject,
         tuple(notes),
-        contexts.pop() if len(contexts) == 1 else None,
+        context,
         tuple(medicines.values()),
     )
+
+
+def _merge_contexts(
+    reads: Sequence[tuple[str, fhir.FhirLabs]],
+) -> tuple[Context | None, list[str]]:
+    """One context from several files about one person, field by field: age and pregnancy
+    from the file with the newest result, kidney disease or dialysis when any file has it, sex
+    when the files agree. What differs is said in a note, never dropped silently."""
+    from .labs import NO_DATE, Context, parse_when
+
+    def newest(read: fhir.FhirLabs) -> datetime:
+        return max((w for r in read.results if (w := parse_when(r.when))), default=NO_DATE)
+
+    dated = [(newest(read), path, read.context) for path, read in reads if read.context]
+    dated.sort(key=lambda item: item[0], reverse=True)  # stable: ties keep the files' order
+    given = [(path, context) for _, path, context in dated]
+    if not given:
+        return None, []
+    if len(given) == 1:
+        return given[0][1], []
+    notes: list[str] = []
+    ages = [(path, c.age) for path, c in given if c.age is not None]
+    if len({age for _, age in ages}) > 1:
+        notes.append(f"age {ages[0][1]} is taken at the newest result ({ages[0][0]})")
+    pregnant = given[0][1].pregnant
+    if len({c.pregnant for _, c in given}) > 1:
+        notes.append(f"pregnancy is taken from {given[0][0]}, the file with the newest result")
+    sexes = sorted({c.sex for _, c in given if c.sex is not None})
+    sex = sexes[0] if len(sexes) == 1 else None
+    if len(sexes) > 1 or (sex == "male" and pregnant):
+        shown = " and ".join(sexes) + (", with a pregnancy" if pregnant else "")
+        notes.append(f"the files give sex {shown}; sex is left unknown (give --sex)")
+        sex = None
+    return Context(
+        sex=sex,
+        age=ages[0][1] if ages else None,
+        pregnant=pregnant,
+        kidney_disease=any(c.kidney_disease for _, c in given),
+        dialysis=any(c.dialysis for _, c in given),
+    ), notes
 
 
 def _listed(items: Iterable[str], most: int = 10) -> str:
