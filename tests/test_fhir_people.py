@@ -442,9 +442,7 @@ def test_cli_refuses_two_files_naming_their_subject_only_relative_to_no_server(
     ],
 )
 def test_which_subjects_name_one_person_whatever_the_source(subject: str, anywhere: bool) -> None:
-    from rlsnutrition._fhir_refs import names_anywhere
-
-    assert names_anywhere(subject) is anywhere
+    assert fhir.subject_is_global(subject) is anywhere
 
 
 def test_every_result_read_is_about_the_subject_named() -> None:

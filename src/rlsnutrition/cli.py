@@ -324,7 +324,6 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     analyte across them (``rn.latest``, the one newest-result policy), what could not be
     judged (each naming its file), the subject, and the context and medicines they give."""
     from . import fhir
-    from ._fhir_refs import names_anywhere
     from .labs import latest
 
     reads = [(path, fhir.read(_fhir_source(path), patient=patient)) for path in paths]
@@ -336,7 +335,11 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
             "never mixed with another's: give the files of one person (--patient chooses "
             "within each file)"
         )
-    local = [(path, r.subject) for path, r in reads if r.subject and not names_anywhere(r.subject)]
+    local = [
+        (path, r.subject)
+        for path, r in reads
+        if r.subject and not fhir.subject_is_global(r.subject)
+    ]
     if len(reads) > 1 and local and patient is None:
         # Patient/1 in two files is Patient 1 of two unknown servers: maybe two people.
         about = _listed(f"{path}: {subject}" for path, subject in local)

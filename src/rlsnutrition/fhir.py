@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ._fhir_context import Medicine, read_context, read_medicines
-from ._fhir_refs import Index, d, effective, lst, s
+from ._fhir_refs import Index, d, effective, lst, names_anywhere, s
 from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
@@ -43,7 +43,7 @@ from .knowledge import analytes, rls_factors
 from .labs import Censor, Context, LabResult, comparator_of, newest, parse_when
 from .model import Analyte
 
-__all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Medicine", "Skipped", "read"]
+__all__ = ["MAX_BYTES", "FhirError", "FhirLabs", "Medicine", "Skipped", "read", "subject_is_global"]
 
 LOINC = "http://loinc.org"
 # LOINC's OID, which documents converted from C-CDA use as the coding system.
@@ -168,6 +168,24 @@ def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYT
             f"{name} is not a FHIR Observation, Bundle or DiagnosticReport (found {_show(kind)})"
         )
     return _Reader(doc, name, knowledge()).read(patient)
+
+
+def subject_is_global(subject: str) -> bool:
+    """Whether a subject as [`FhirLabs.subject`][rlsnutrition.fhir.FhirLabs] names it names
+    one person whatever the source: a full URL on a server, a URN (``urn:uuid:...``), or an
+    identifier whose system is absolute (``urn:oid:...|123``). A relative ``Patient/1`` (no
+    server known: two sources' ``Patient/1`` may be two servers' Patient 1), a contained
+    resource or display text names someone only within its own source, so two reads naming
+    it cannot be shown to be about one person.
+
+    Examples:
+        >>> from rlsnutrition import fhir
+        >>> fhir.subject_is_global("http://a.org/fhir/Patient/1")
+        True
+        >>> fhir.subject_is_global("Patient/1")
+        False
+    """
+    return names_anywhere(subject)
 
 
 @attrs.frozen
