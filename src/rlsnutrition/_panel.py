@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from ._parse import Measurement
 from ._render import Wording, capitalized, censored, rationale
-from ._rules import Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
+from ._rules import BuiltOnce, Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
 from .assessment import Finding, Note, Reason, Status
 from .labs import Context
 from .model import NUTRIENT_IDS, Reference
@@ -240,20 +239,8 @@ class Panel:
         return tuple([a for a in order if a in wanted]) if wanted else ()
 
 
-_panel_lock = threading.Lock()
-_panel: Panel | None = None
-
-
-def panel_for(rules: Rules) -> Panel:
-    """The panel judge for the compiled rules (built once)."""
-    global _panel
-    p = _panel
-    if p is None or p.rules is not rules:
-        with _panel_lock:
-            if _panel is None or _panel.rules is not rules:
-                _panel = Panel(rules)
-            p = _panel
-    return p
+panel_for = BuiltOnce(Panel)
+"""The panel judge for the compiled rules (built once)."""
 
 
 def _as_reported(m: Measurement) -> str:

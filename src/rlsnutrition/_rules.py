@@ -12,9 +12,10 @@ judges a whole panel (and remembers verdicts).
 from __future__ import annotations
 
 import operator
+import os
 import threading
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from ._knowledge import Knowledge
 from ._units import from_default, to_default, unit_spec
@@ -130,20 +131,36 @@ class Rules:
         return tuple(refs.values())
 
 
-_rules_lock = threading.Lock()
-_rules: Rules | None = None
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
-def rules_for(k: Knowledge) -> Rules:
-    """The compiled rules for the loaded knowledge (compiled once)."""
-    global _rules
-    r = _rules
-    if r is None or r.k is not k:
-        with _rules_lock:
-            if _rules is None or _rules.k is not k:
-                _rules = Rules(k)
-            r = _rules
-    return r
+class BuiltOnce(Generic[_In, _Out]):
+    """``build(source)`` made once per source (the loaded knowledge, the compiled rules) and
+    shared by every thread; a new source (a reload) builds anew."""
+
+    def __init__(self, build: Callable[[_In], _Out]) -> None:
+        self.build = build
+        self.lock = threading.Lock()
+        self.made: tuple[_In, _Out] | None = None
+        if hasattr(os, "register_at_fork"):  # a child forked mid-build must not wait forever
+            os.register_at_fork(after_in_child=self._new_lock)
+
+    def _new_lock(self) -> None:
+        self.lock = threading.Lock()
+
+    def __call__(self, source: _In) -> _Out:
+        made = self.made
+        if made is None or made[0] is not source:
+            with self.lock:
+                made = self.made
+                if made is None or made[0] is not source:
+                    made = self.made = (source, self.build(source))
+        return made[1]
+
+
+rules_for = BuiltOnce(Rules)
+"""The compiled rules for the loaded knowledge (compiled once)."""
 
 
 class Judge:
