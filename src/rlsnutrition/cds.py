@@ -68,21 +68,16 @@ _ACTION_WORDS = {
     "magnesium-kidney-caution": "magnesium needs a clinician (kidneys)",
     "see-clinician": "",
 }
-# How a card names each analyte, short enough for a summary line.
+# How a card names an analyte, short enough for a summary line, where its id will not do
+# ("serum_iron" is "serum iron").
 _SHORT_NAMES = {
-    "ferritin": "ferritin",
     "tsat": "TSAT",
-    "serum_iron": "serum iron",
     "tibc": "TIBC",
-    "hemoglobin": "hemoglobin",
     "crp": "CRP",
     "vitamin_b12": "B12",
     "mma": "MMA",
-    "homocysteine": "homocysteine",
     "vitamin_d": "25(OH)D",
-    "folate": "folate",
     "rbc_folate": "RBC folate",
-    "magnesium": "magnesium",
     "plp": "PLP",
     "egfr": "eGFR",
 }
@@ -175,7 +170,7 @@ def _card(
 def _value(v: JudgedValue) -> str:
     """The value as the lab gave it (as judged where that is unknown): ``ferritin 45 ug/L``."""
     shown = (v.given_value, v.given_unit) if v.given_value is not None else (v.value, v.unit)
-    name = _SHORT_NAMES.get(v.analyte, v.analyte)
+    name = _SHORT_NAMES.get(v.analyte) or v.analyte.replace("_", " ")
     return f"{name} {v.comparator or ''}{shown[0]:.4g} {shown[1] or v.unit}"
 
 

@@ -256,23 +256,23 @@ class _Frame:
         }
 
     def groups(self, keys: list[np.ndarray[Any, Any]]) -> tuple[np.ndarray[Any, Any], list[int]]:
-        """For every good row, the number of its distinct key (-1 for rows in error), and
-        one row of each distinct key."""
+        """For every row, the number of its distinct combination of ``keys`` (-1 for rows in
+        error), and the first row of each combination."""
         combined = np.where(self.good, 0, -1).astype(np.int64)
         size = 1
         for key in keys:
-            codes, uniques = pd.factorize(key)
-            if size * len(uniques) >= 1 << 62:  # renumber before the product overflows
-                combined = pd.factorize(combined)[0].astype(np.int64)
-                size = int(combined.max()) + 1
-            combined = np.where(combined < 0, -1, combined * len(uniques) + codes)
-            size *= max(len(uniques), 1)
-        group, _ = pd.factorize(combined)
-        group = np.where(combined < 0, -1, group)
-        count = int(group.max()) + 1 if len(group) else 0
-        first = np.full(count, -1, dtype=np.int64)
-        rows = np.arange(len(group))[::-1]
-        first[group[::-1][group[::-1] >= 0]] = rows[group[::-1] >= 0]  # the last write wins
+            codes, values = pd.factorize(key)
+            if size * len(values) >= 1 << 62:  # renumber before the product overflows
+                at = np.flatnonzero(combined >= 0)
+                combined[at], seen = pd.factorize(combined[at])
+                size = len(seen)
+            combined = np.where(combined < 0, -1, combined * len(values) + codes)
+            size *= max(len(values), 1)
+        good = np.flatnonzero(combined >= 0)
+        group = np.full(self.n, -1, dtype=np.int64)
+        group[good], uniques = pd.factorize(combined[good])
+        first = np.empty(len(uniques), dtype=np.int64)
+        first[group[good[::-1]]] = good[::-1]  # written last to first: each keeps its first row
         return group, first.tolist()
 
     def spread(self, group: np.ndarray[Any, Any], answers: list[object]) -> np.ndarray[Any, Any]:
