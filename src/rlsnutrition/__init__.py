@@ -126,15 +126,20 @@ def _publish(names: _Any = None) -> None:
                 names.append(name)
     for name in names:
         obj = globals()[name]
+        if not isinstance(obj, (type, _types.FunctionType)):
+            continue
         if isinstance(obj, type) and any(
             isinstance(a.type, str) for a in getattr(obj, "__attrs_attrs__", ())
         ):
-            # Annotations are resolved in the defining module before it stops being named.
+            # cattrs reads a record's annotations in the module named by ``__module__``:
+            # resolve them in the defining module first, or keep its name if that fails.
             import attrs
 
-            attrs.resolve_types(obj)
-        if isinstance(obj, (type, _types.FunctionType)):
-            obj.__module__ = __name__
+            try:
+                attrs.resolve_types(obj)
+            except NameError:
+                continue
+        obj.__module__ = __name__
 
 
 __all__ = [

@@ -10,6 +10,7 @@ uses it only while that fingerprint still matches, and reads the JSON otherwise.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -27,6 +28,8 @@ class _Writer:
     def expr(self, value: Any) -> str:
         if isinstance(value, tuple):
             return "(" + "".join(self.expr(v) + ", " for v in value) + ")"
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"the data holds a non-finite number: {value!r}")
         if isinstance(value, (str, int, float, type(None))):
             return repr(value)
         if not attrs.has(type(value)):

@@ -58,7 +58,7 @@ class Knowledge:
     rules: RuleBook
     factors: tuple[RLSFactor, ...]
     references: Mapping[str, Reference]
-    # "Did you mean" candidates, built once: each name's indexed form -> the name as shown.
+    # "Did you mean" candidates, built once at load (see close_names).
     nutrient_names: tuple[Candidate, ...]
     analyte_names: tuple[Candidate, ...]
 
@@ -86,17 +86,16 @@ class Knowledge:
 
     def find_analyte(self, key: object) -> Analyte:
         """The analyte a lab key names: id, alias or LOINC code (``UnknownAnalyteError`` if none)."""
-        ids = self.analyte_ids
         if not isinstance(key, str):
-            raise UnknownAnalyteError(show(key), (), ids)
+            raise UnknownAnalyteError(show(key), (), self.analyte_ids)
         found = self.analyte_index.get(key)
         if found is not None:
             return found
         if len(key) > MAX_NAME_LENGTH:
-            raise UnknownAnalyteError(key, (), ids, _too_long(key))
+            raise UnknownAnalyteError(key, (), self.analyte_ids, _too_long(key))
         found = self.analyte_index.get(normalize_name(key))
         if found is None:
-            raise UnknownAnalyteError(key, close_names(key, self.analyte_names), ids)
+            raise UnknownAnalyteError(key, close_names(key, self.analyte_names), self.analyte_ids)
         return found
 
 
