@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import json
 import math
-import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -23,7 +22,10 @@ from typing import Any, Literal, Union
 
 import attrs
 
+from ._knowledge import Knowledge, knowledge
+from ._rules import BuiltOnce
 from .errors import InvalidArgumentError, show
+from .model import COMPARATORS, NUTRIENT_IDS
 
 __all__ = ["FORMAT", "assessment_json_schema", "from_dict", "from_json", "to_dict", "to_json"]
 
@@ -55,20 +57,17 @@ class _Codec:
     schema: dict[str, Any]
 
 
-def _vocabularies() -> dict[tuple[str, str], tuple[str, ...]]:
+def _vocabularies(k: Knowledge) -> dict[tuple[str, str], tuple[str, ...]]:
     """Closed vocabularies of plain ``str`` fields: (class name, field name) -> values.
 
     Literal and enum fields carry their vocabulary in their type; these are the ids the data
     defines. Codes (``Note.code``) are open: more may be added.
     """
-    from ._knowledge import knowledge
-    from .model import NUTRIENT_IDS
-
-    analyte_ids = tuple(a.id for a in knowledge().analytes)
+    analyte_ids = tuple(a.id for a in k.analytes)
     return {
         ("Finding", "nutrient"): tuple(NUTRIENT_IDS),
         ("JudgedValue", "analyte"): analyte_ids,
-        ("JudgedValue", "comparator"): ("<", "<=", ">", ">="),
+        ("JudgedValue", "comparator"): COMPARATORS,
         ("Reason", "analyte"): analyte_ids,
         ("Assessment", "missing_tests"): analyte_ids,
     }
@@ -151,8 +150,8 @@ def _choice(values: tuple[Any, ...], base: _Codec, convert: Callable[[Any], Any]
 class _Builder:
     """Builds codecs for the record classes, each once, and their schema ``$defs``."""
 
-    def __init__(self) -> None:
-        self.vocabularies = _vocabularies()
+    def __init__(self, k: Knowledge) -> None:
+        self.vocabularies = _vocabularies(k)
         self.defs: dict[str, dict[str, Any]] = {}
         self.records: dict[type, _Codec] = {}
 
@@ -273,33 +272,29 @@ class _Form:
     schema: dict[str, Any]
 
 
-_lock = threading.Lock()
-_form: _Form | None = None
+def _build_form(k: Knowledge) -> _Form:
+    from .assessment import Assessment
+
+    builder = _Builder(k)
+    codec = builder.codec(Assessment)
+    root = builder.defs.pop("Assessment")
+    root["properties"] = {"format": {"const": FORMAT}, **root["properties"]}
+    root["required"] = ["format", *root["required"]]
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"rlsnutrition Assessment, JSON form {FORMAT}",
+        **root,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+    return _Form(codec.dump, codec.load, schema)
+
+
+_form_for = BuiltOnce(_build_form)  # the vocabularies come from the loaded knowledge
 
 
 def _assessment_form() -> _Form:
-    global _form
-    form = _form
-    if form is None:
-        with _lock:
-            if _form is None:
-                from .assessment import Assessment
-
-                builder = _Builder()
-                codec = builder.codec(Assessment)
-                root = builder.defs.pop("Assessment")
-                root["properties"] = {"format": {"const": FORMAT}, **root["properties"]}
-                root["required"] = ["format", *root["required"]]
-                schema = {
-                    "$schema": "https://json-schema.org/draft/2020-12/schema",
-                    "$id": SCHEMA_ID,
-                    "title": f"rlsnutrition Assessment, JSON form {FORMAT}",
-                    **root,
-                    "$defs": dict(sorted(builder.defs.items())),
-                }
-                _form = _Form(codec.dump, codec.load, schema)
-            form = _form
-    return form
+    return _form_for(knowledge())
 
 
 def to_dict(assessment: Any) -> dict[str, Any]:
