@@ -43,3 +43,14 @@ def _vignettes_validate_against_the_json_schema(
         return result
 
     monkeypatch.setattr(rn, "assess", checked)
+
+
+def plausible_floor(analyte: str) -> float:
+    """The smallest value in ``analyte``'s default unit that is not refused as implausible
+    (0 where the data sets no lower bound): strategies draw from it upwards."""
+    import rlsnutrition as rn
+
+    p = rn.lookup_analyte(analyte).plausibility
+    if p is None or p.min is None:
+        return 0.0
+    return rn.convert(p.min, p.unit, rn.lookup_analyte(analyte).default_unit, analyte=analyte)

@@ -186,3 +186,38 @@ def test_the_value_memo_keeps_no_long_keys() -> None:
         assert rn.assess({"ferritin": text, "tsat": 25}).finding("iron").status is S.LOW
     stored = sum(len(part) for key in _parse._memo for part in key if isinstance(part, str))
     assert stored < 10_000
+
+
+@given(st.floats(0, 1, exclude_max=True))
+def test_a_tsat_given_as_a_fraction_is_refused_naming_the_fraction(fraction: float) -> None:
+    with pytest.raises(rn.InvalidLabValueError, match="fraction"):
+        rn.assess({"ferritin": 150, "tsat": fraction})
+
+
+def test_a_tsat_of_1_percent_is_read() -> None:
+    assert rn.assess({"ferritin": 150, "tsat": 1}).finding("iron").status is rn.Status.LOW
+
+
+def test_tsat_is_derived_from_serum_iron_and_tibc_and_says_so() -> None:
+    a = rn.assess({"ferritin": 150, "serum_iron": "9 umol/L", "tibc": "60 umol/L"})
+    f = a.finding("iron")
+    (tsat,) = [v for v in f.values if v.analyte == "tsat"]
+    assert tsat.value == pytest.approx(15.0)
+    assert f.reasons[0].note == "iron.tsat-derived"
+    assert "derived as serum iron / TIBC" in f.rationale
+    assert "tsat" not in a.missing_tests
+    reported = rn.assess({"ferritin": 150, "tsat": 30, "serum_iron": 9, "tibc": 60})
+    assert all(r.note != "iron.tsat-derived" for r in reported.finding("iron").reasons)
+
+
+@pytest.mark.parametrize("labs", [{"serum_iron": 300, "tibc": 250}, {"serum_iron": 0, "tibc": 0}])
+def test_serum_iron_above_tibc_is_refused(labs: dict[str, float]) -> None:
+    with pytest.raises(
+        rn.InvalidLabValueError, match=r"serum_iron .* and tibc .* give no transferrin"
+    ):
+        rn.assess(labs)
+
+
+def test_a_censored_serum_iron_gives_no_derived_tsat() -> None:
+    a = rn.assess({"ferritin": 150, "serum_iron": "<10", "tibc": 300})
+    assert "tsat" in a.missing_tests

@@ -19,7 +19,7 @@ PANEL = st.fixed_dictionaries(
     {},
     optional={
         "ferritin": st.floats(0, 1000),
-        "tsat": st.floats(0, 100),
+        "tsat": st.floats(1, 100),
         "crp": st.floats(0, 50),
         "vitamin_b12": st.floats(50, 1500),
         "mma": st.floats(0, 2),

@@ -15,7 +15,7 @@ GOOD = st.fixed_dictionaries(
     {},
     optional={
         "ferritin": st.floats(0, 500, allow_nan=False),
-        "tsat": st.floats(0, 100, allow_nan=False),
+        "tsat": st.floats(1, 100, allow_nan=False),
         "magnesium": st.floats(0, 4, allow_nan=False),
     },
 )

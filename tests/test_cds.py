@@ -38,7 +38,7 @@ PANELS = st.fixed_dictionaries(
     {},
     optional={
         "ferritin": st.floats(0, 1000, allow_nan=False),
-        "tsat": st.floats(0, 100, allow_nan=False),
+        "tsat": st.floats(1, 100, allow_nan=False),
         "crp": st.floats(0, 50, allow_nan=False),
         "hemoglobin": st.floats(3, 20, allow_nan=False),
         "vitamin_b12": st.sampled_from([100, 250, 500, "<150", ">2000"]),

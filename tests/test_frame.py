@@ -259,3 +259,19 @@ def test_the_same_function_serves_dask_on_a_local_cluster() -> None:
     ):
         got = ddf.map_partitions(assess_frame).compute()
     pd.testing.assert_frame_equal(got, assess_frame(pdf), check_dtype=False)
+
+
+def test_tsat_is_derived_from_serum_iron_and_tibc_as_assess_derives_it() -> None:
+    df = pd.DataFrame(
+        {
+            "ferritin": [150, 150, 150, 150],
+            "serum_iron": [200, 40, 200, 300],
+            "tibc": [250, 450, 250, 250],
+            "tsat": [np.nan, np.nan, 30, np.nan],
+        }
+    )
+    out = assess_frame(df)
+    # 80 % is past the ceiling, 8.9 % below 20 %, a reported 30 % wins; iron 300 > TIBC 250
+    assert list(out["iron_status"]) == ["high", "low", "adequate", None]
+    assert out.loc[3, "error"].startswith("serum_iron 300")
+    assert "tsat" not in out.loc[0, "missing_tests"]

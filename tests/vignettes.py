@@ -68,6 +68,18 @@ WHO_HB = (
     "WHO 2024: anaemia below 105 g/L at 6-23 months, 110 at 24-59 months, 115 at 5-11 years, "
     "120 at 12-14 years; from 15, 120 (women) and 130 (men); 110 in pregnancy."
 )
+TSAT_DERIVED = (
+    "TSAT = serum iron / TIBC x 100, derived when no TSAT is reported; then judged as TSAT "
+    "(AASM 2024 < 20 %, IRLSSG 2018 ceiling 45 %)."
+)
+IV_NEEDS_TSAT = (
+    "IRLSSG 2018: ferric carboxymaltose with ferritin < 300 µg/L and transferrin saturation "
+    "< 45%; AASM 2024: oral iron at ferritin <= 75 ng/mL, on ferritin alone."
+)
+CHILD_DIALYSIS = (
+    "AASM 2024: the ESRD criterion (IV iron sucrose) is for adults; children are judged by the "
+    "paediatric criterion (ferritin < 50 ng/mL, oral iron), and a paediatric nephrologist decides."
+)
 ADULT: dict[str, object] = {}
 CHILD_10 = {"age": 10}
 AGE_17 = {"age": 17}
@@ -100,7 +112,17 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("TSAT 30 % alone", {"tsat": 30}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
     V("TSAT 15 % alone: below target, ferritin needed", {"tsat": 15}, ADULT, "iron", "low", (SEE,), ONE_VALUE),
     V("ferritin 180 alone", {"ferritin": 180}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
-    V("ferritin 40 alone", {"ferritin": 40}, ADULT, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
+    V("ferritin 40 alone: oral iron, IV waits for TSAT", {"ferritin": 40}, ADULT, "iron", "low", (ORAL, SEE), IV_NEEDS_TSAT),
+    V("ferritin 80 alone: IV waits for TSAT", {"ferritin": 80}, ADULT, "iron", "low", (SEE,), IV_NEEDS_TSAT),
+    V("ferritin 80, TSAT 44.9 %: IV iron", {"ferritin": 80, "tsat": 44.9}, ADULT, "iron", "low", (IV, SEE), IV_NEEDS_TSAT),
+    V("ferritin 80, TSAT 45 %: no iron", {"ferritin": 80, "tsat": 45}, ADULT, "iron", "high", (AVOID, SEE), IV_NEEDS_TSAT),
+    # TSAT derived from serum iron and TIBC when not reported
+    V("iron 113 / TIBC 250 µg/dL (TSAT 45.2 %)", {"ferritin": 150, "serum_iron": 113, "tibc": 250}, ADULT, "iron", "high", (AVOID, SEE), TSAT_DERIVED),
+    V("iron 112 / TIBC 250 µg/dL (TSAT 44.8 %)", {"ferritin": 150, "serum_iron": 112, "tibc": 250}, ADULT, "iron", "adequate", (), TSAT_DERIVED),
+    V("iron 8.9 µmol/L / TIBC 250 µg/dL (TSAT 19.9 %)", {"ferritin": 150, "serum_iron": "8.9 umol/L", "tibc": 250}, ADULT, "iron", "low", (IV, SEE), TSAT_DERIVED),
+    V("iron 9.0 µmol/L / TIBC 250 µg/dL (TSAT 20.1 %)", {"ferritin": 150, "serum_iron": "9.0 umol/L", "tibc": 250}, ADULT, "iron", "adequate", (), TSAT_DERIVED),
+    V("iron 40 / TIBC 450 µg/dL, no ferritin (TSAT 8.9 %)", {"serum_iron": 40, "tibc": 450}, ADULT, "iron", "low", (SEE,), TSAT_DERIVED),
+    V("reported TSAT wins over iron / TIBC", {"ferritin": 150, "tsat": 30, "serum_iron": 200, "tibc": 250}, ADULT, "iron", "adequate", (), TSAT_DERIVED),
     # inflammation never switches a met criterion off
     V("inflammation, ferritin 72, TSAT 15", {"ferritin": 72, "tsat": 15, "crp": 10}, ADULT, "iron", "low", (ORAL, IV, SEE), INFLAMMATION),
     V("inflammation, ferritin 69", {"ferritin": 69, "tsat": 25, "crp": 10}, ADULT, "iron", "deficient", (ORAL, IV, SEE), INFLAMMATION),
@@ -112,7 +134,9 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("child, ferritin 10: never IV iron", {"ferritin": 10, "tsat": 25}, CHILD_10, "iron", "deficient", (ORAL, SEE), CHILD),
     V("age 17, ferritin 60", {"ferritin": 60, "tsat": 25}, AGE_17, "iron", "adequate", (), CHILD),
     V("age 18, ferritin 60: the adult criterion", {"ferritin": 60, "tsat": 25}, AGE_18, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
-    V("child on dialysis: no IV iron", {"ferritin": 150, "tsat": 15}, {"age": 12, "dialysis": True}, "iron", "low", (SEE,), CHILD),
+    V("child on dialysis: no IV iron", {"ferritin": 150, "tsat": 15}, {"age": 12, "dialysis": True}, "iron", "low", (SEE,), CHILD_DIALYSIS),
+    V("child on dialysis, ferritin 30: the paediatric criterion", {"ferritin": 30, "tsat": 25}, {"age": 12, "dialysis": True}, "iron", "low", (ORAL, SEE), CHILD_DIALYSIS),
+    V("child on dialysis, ferritin 50", {"ferritin": 50, "tsat": 25}, {"age": 12, "dialysis": True}, "iron", "adequate", (SEE,), CHILD_DIALYSIS),
     # pregnancy
     V("pregnant, ferritin 75", {"ferritin": 75, "tsat": 25}, PREGNANT, "iron", "low", (ORAL, SEE), AASM_ADULT),
     V("pregnant, ferritin 100.1", {"ferritin": 100.1, "tsat": 25}, PREGNANT, "iron", "adequate", (), AASM_ADULT),

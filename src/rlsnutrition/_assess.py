@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, overload
 
 from ._knowledge import knowledge
-from ._panel import panel_for
-from ._parse import UNITS, Units, read_labs
+from ._panel import panel_for, with_note
+from ._parse import UNITS, Units, derive_tsat, read_labs
 from ._rules import rules_for
 from .assessment import Assessment
 from .errors import InvalidArgumentError, RLSNutritionError, show
@@ -60,7 +60,10 @@ def assess(
     k = knowledge()
     panel = panel_for(rules_for(k))
     measured = read_labs(labs, k, units)
+    derived = derive_tsat(measured, k)
     findings = panel.findings(measured, context)
+    if derived:
+        findings = with_note(panel, findings, "iron", "iron.tsat-derived")
     return Assessment(
         findings=findings,
         missing_tests=panel.missing_tests(measured, findings),

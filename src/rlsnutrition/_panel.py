@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import NamedTuple
 
+import attrs
+
 from ._parse import Measurement
 from ._render import Wording, capitalized, censored, rationale
 from ._rules import BuiltOnce, Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
@@ -265,3 +267,22 @@ def _bounds(m: Measurement) -> tuple[float, ...]:
     if m.comparator == ">":
         return (math.nextafter(m.value, math.inf), math.inf)
     return (m.value, math.inf)
+
+
+def with_note(
+    panel: Panel, findings: tuple[Finding, ...], nid: str, code: str
+) -> tuple[Finding, ...]:
+    """``findings`` with the note ``code`` of rules.json first among ``nid``'s reasons (and
+    its sources among the finding's): a fact about the values, not a judgement."""
+    note = panel.words.note(code)
+    cited = panel.rules.notes[code].references
+    out = []
+    for f in findings:
+        if f.nutrient == nid:
+            reasons = (note, *f.reasons)
+            refs = {r.id: r for r in (*f.references, *cited)}
+            f = attrs.evolve(
+                f, rationale=rationale(reasons), reasons=reasons, references=tuple(refs.values())
+            )
+        out.append(f)
+    return tuple(out)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple, NoReturn, get_args
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -90,7 +90,11 @@ def measure(
 ) -> Measurement:
     """Read one value for ``analyte`` and convert it to the default unit; a value without a
     unit is read in the analyte's default unit for ``units``."""
-    if type(raw) is float and units == "conventional" and 0.0 <= raw <= _fast_limit(analyte, k):
+    if (
+        type(raw) is float
+        and units == "conventional"
+        and _floor_for(k).get(analyte.id, 0.0) <= raw <= _fast_limit(analyte, k)
+    ):
         raw += 0.0  # -0.0 is 0.0, as given and as shown
         return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
     if type(raw) is str:
@@ -223,12 +227,32 @@ _limits: dict[str, float] = {}
 _limits_k: Knowledge | None = None
 
 
+def _floor_for(k: Knowledge) -> dict[str, float]:
+    """Each analyte's lower plausibility bound in its default unit, where it has one."""
+    global _floors, _floors_k
+    if _floors_k is not k:
+        floors: dict[str, float] = {}
+        for a in k.analytes:
+            p = a.plausibility
+            if p is not None and p.min is not None:
+                floors[a.id] = to_default(p.min, unit_spec(a, p.unit, k))
+        _floors, _floors_k = floors, k
+    return _floors
+
+
+_floors: dict[str, float] = {}
+_floors_k: Knowledge | None = None
+
+
 def _check_plausible(
     analyte: Analyte, raw: object, number: float, spec: UnitSpec, value: float, k: Knowledge
 ) -> None:
     """Refuse a value that cannot be real in the unit it is read in, naming the accepted unit
     it most likely was in: the one closest in size below that unit in which it is plausible."""
+    floor = _floor_for(k).get(analyte.id)
     limit = _limits_for(k).get(analyte.id)
+    if floor is not None and value < floor:
+        _refuse_below(analyte, raw, number, spec, floor, limit)
     if limit is None or value <= limit:
         return
     bound = f"{from_default(limit, spec):.12g} {spec.unit}"
@@ -242,6 +266,29 @@ def _check_plausible(
         hint = f"no unit {analyte.id} accepts makes it plausible ({accepted(analyte)})"
     raise InvalidLabValueError(
         f"{analyte.id} value {_show(raw)} is impossible in {spec.unit} (above {bound}); {hint}"
+    )
+
+
+def _refuse_below(
+    analyte: Analyte, raw: object, number: float, spec: UnitSpec, floor: float, limit: float | None
+) -> NoReturn:
+    """Refuse a value too small to be real in its unit, naming the larger accepted unit(s)
+    in which it is plausible, or what the data says such a value most likely was."""
+    top = math.inf if limit is None else limit
+    fits = [
+        u for u in analyte.units if u.factor > spec.factor and floor <= to_default(number, u) <= top
+    ]
+    plausibility = analyte.plausibility
+    assert plausibility is not None
+    if fits:
+        hint = f"it was most likely in {' or '.join(u.unit for u in fits)}"
+    elif plausibility.below_min is not None:
+        hint = f"it was most likely {plausibility.below_min}"
+    else:
+        hint = f"no unit {analyte.id} accepts makes it plausible ({accepted(analyte)})"
+    bound = f"{from_default(floor, spec):.12g} {spec.unit}"
+    raise InvalidLabValueError(
+        f"{analyte.id} value {_show(raw)} is impossible in {spec.unit} (below {bound}); {hint}"
     )
 
 
@@ -363,3 +410,23 @@ def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
 
 def _as_given(m: Measurement) -> str:
     return f"{m.comparator or ''}{m.value:g}"
+
+
+def derive_tsat(labs: dict[str, Measurement], k: Knowledge) -> bool:
+    """Add a transferrin saturation derived as serum iron / TIBC x 100 to ``labs`` when none
+    was reported and both are (uncensored); a reported TSAT always wins. Whether one was
+    derived. Serum iron above TIBC is refused: TSAT cannot be above 100 %."""
+    if "tsat" in labs:
+        return False
+    iron, tibc = labs.get("serum_iron"), labs.get("tibc")
+    if iron is None or tibc is None or iron.comparator or tibc.comparator:
+        return False
+    if tibc.value <= 0 or iron.value > tibc.value:
+        raise InvalidLabValueError(
+            f"serum_iron {iron.shown} {iron.scale} and tibc {tibc.shown} {tibc.scale} give no "
+            "transferrin saturation (serum iron / TIBC x 100 must be 0-100 %): check both values"
+        )
+    value = iron.value / tibc.value * 100
+    when = iron.when if iron.when == tibc.when else None
+    labs["tsat"] = _measurement(k.analyte_index["tsat"], value, None, when, "%", value)
+    return True

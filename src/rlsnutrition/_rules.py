@@ -207,8 +207,6 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         j.note("iron.none-measured")
         return
     child = j.rules.is_child(ctx)
-    if child:
-        j.note("iron.paediatric")
     inflamed = ferritin is not None and crp is not None and j.check("iron.crp.inflammation", crp)
     if tsat is not None and j.check("iron.tsat.ceiling", tsat):
         j.actions.append("avoid-iron-supplements")
@@ -226,7 +224,7 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         )
         if j.check(deficiency, ferritin):
             j.status = Status.DEFICIENT
-    if ctx.dialysis:
+    if ctx.dialysis and not child:
         oral, iv, below, undecided = _iron_criteria_esrd(ferritin, tsat, j)
     elif ferritin is not None and j.check("iron.ferritin.ceiling", ferritin):
         j.status = Status.HIGH
@@ -241,10 +239,17 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         # pregnancy consensus's own criteria are not in the data): see the clinical basis.
         j.note("iron.no-iv-for-children" if child else "iron.no-iv-in-pregnancy")
         iv = False
+    if iv and tsat is None:
+        # IRLSSG 2018: IV iron only with TSAT below the ceiling, which is not known here.
+        j.note("iron.iv-needs-tsat")
+        iv = False
     if oral:
         j.actions.append("consider-oral-iron")
     if iv:
         j.actions.append("consider-iv-iron")
+    if child and ctx.dialysis:
+        j.note("iron.child-on-dialysis")
+        j.actions.append("see-clinician")
     if j.status is Status.DEFICIENT:
         return
     if below:
@@ -285,6 +290,7 @@ def _iron_criteria_adult(ferritin: float | None, tsat: float | None, j: Judge) -
 
 def _iron_criteria_child(ferritin: float | None, tsat: float | None, j: Judge) -> IronCriteria:
     """AASM 2024 (paediatric): iron for a child with RLS at serum ferritin < 50 ng/mL."""
+    j.note("iron.paediatric")
     oral = ferritin is not None and j.check(
         "iron.ferritin.oral_iron_child", ferritin, explain="always"
     )
@@ -460,6 +466,9 @@ _NOTES = frozenset(
         "iron.child-low-tsat",
         "iron.no-ferritin",
         "iron.no-tsat",
+        "iron.tsat-derived",
+        "iron.iv-needs-tsat",
+        "iron.child-on-dialysis",
         "iron.esrd-no-ferritin",
         "iron.esrd-no-tsat",
         "iron.inflammation",

@@ -31,7 +31,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the test e
 from . import Context, Finding, RLSNutritionError, assess, lookup_analyte, nutrients
 from ._knowledge import knowledge
 from ._panel import panel_for
-from ._parse import Units, _fast_limit, measure
+from ._parse import Units, _fast_limit, _floor_for, measure
 from ._rules import hemoglobin_cutoff, rules_for
 from ._units import to_default, unit_spec
 from .errors import InvalidArgumentError, UnknownAnalyteError, show
@@ -125,6 +125,7 @@ class _Column:
         self.censored: dict[tuple[object, ...], int] = {}
         self.specs: dict[str, UnitSpec | None] = {}  # unit as written -> accepted unit
         self.limit = _fast_limit(analyte, k)
+        self.floor = _floor_for(k).get(analyte.id, 0.0)
         if is_numeric_dtype(cells.dtype) and not is_bool_dtype(cells.dtype):
             number = cells.to_numpy(dtype=float, na_value=np.nan)
             self.raw: np.ndarray[Any, Any] = number
@@ -134,7 +135,7 @@ class _Column:
                 converted: np.ndarray[Any, Any] = to_default(number, spec)  # type: ignore[assignment]  # elementwise
             # The numbers the library's reader surely takes as they are, in one pass; every
             # other number goes through the reader itself, which says what is wrong with it.
-            plain = given & (number >= 0) & (converted <= self.limit)
+            plain = given & (number >= 0) & (converted >= self.floor) & (converted <= self.limit)
             self.value[plain] = converted[plain] + 0.0
             self.scale[plain] = self.scales.index(spec.unit)
             odd = np.flatnonzero(given & ~plain)
@@ -181,7 +182,7 @@ class _Column:
                 spec = self.spec(unit.strip())
                 if spec is not None:
                     converted = to_default(float(number), spec)
-                    if converted <= self.limit:
+                    if self.floor <= converted <= self.limit:
                         return converted, self.scales.index(spec.unit), _ABSENT
         try:
             m = measure(self.analyte, raw, knowledge(), self.units)
@@ -242,6 +243,31 @@ class _Frame:
                 if self.error[row] is None:
                     self.error[row] = message
         self.good = np.array([e is None for e in self.error], dtype=bool)
+        self.derived = self.derived_tsat()
+
+    def derived_tsat(self) -> np.ndarray[Any, Any]:
+        """Per row, where assess derives TSAT (serum iron / TIBC x 100, no TSAT given), its
+        place among TSAT's cut points, else _ABSENT; a row whose pair gives no TSAT gets the
+        error assess gives it."""
+        code = np.full(self.n, _ABSENT, dtype=np.int64)
+        iron, tibc = self.columns.get("serum_iron"), self.columns.get("tibc")
+        if iron is None or tibc is None:
+            return code
+        rows = self.good & (iron.scale >= 0) & (tibc.scale >= 0)
+        if "tsat" in self.columns:
+            rows &= self.columns["tsat"].code == _ABSENT
+        bad = rows & ((tibc.value <= 0) | (iron.value > tibc.value))
+        for row in np.flatnonzero(bad).tolist():
+            try:
+                assess(self.labs(row, self.order), units=self.units)
+            except RLSNutritionError as exc:
+                self.error[row] = str(exc)
+        self.good &= ~bad
+        ok = rows & ~bad
+        cuts = np.asarray(rules_for(knowledge()).points_by_scale["tsat"]["%"])
+        tsat = iron.value[ok] / tibc.value[ok] * 100
+        code[ok] = np.searchsorted(cuts, tsat, "left") + np.searchsorted(cuts, tsat, "right")
+        return code
 
     def codes(self, analytes: Sequence[str]) -> list[np.ndarray[Any, Any]]:
         absent = np.full(self.n, _ABSENT, dtype=np.int64)
@@ -294,7 +320,10 @@ class _Frame:
         outcomes = []
         for n in nutrients():
             judged = rules_for(knowledge()).nutrient_rules[n.id].judges
-            group, first = self.groups([verdict_code, *self.codes(judged)])
+            derived = [self.derived] if n.id == "iron" else []
+            group, first = self.groups([verdict_code, *self.codes(judged), *derived])
+            if derived:
+                judged = (*judged, "serum_iron", "tibc")  # read only for the derived TSAT
             found = [
                 assess(
                     self.labs(row, judged), context=self.contexts[ctx_code[row]], units=self.units
@@ -313,11 +342,14 @@ class _Frame:
 
         # The tests worth doing next read which labs were given and what each finding says.
         present = [(c.code != _ABSENT).astype(np.int64) for c in self.columns.values()]
+        present.append((self.derived != _ABSENT).astype(np.int64))
         group, first = self.groups([*present, *outcomes])
         panel = panel_for(rules_for(knowledge()))
         missing = []
         for row in first:
             given = cast("dict[str, Any]", dict.fromkeys(self.labs(row, self.order)))
+            if self.derived[row] != _ABSENT:
+                given["tsat"] = None  # derived, as assess does
             row_findings = tuple(found[g[row]] for g, found in findings)
             missing.append(";".join(panel.missing_tests(given, row_findings)))
         data["missing_tests"] = self.spread(group, missing)  # type: ignore[arg-type]

@@ -433,20 +433,27 @@ class UnitSpec:
 
 @attrs.frozen
 class Plausibility:
-    """A sanity limit, not a clinical cut-off: above ``max`` (in ``unit``) a value cannot be
-    real, so it was most likely given in another unit. ``reasoning`` says why.
+    """A sanity limit, not a clinical cut-off: above ``max`` (or below ``min``, in ``unit``) a
+    value cannot be real, so it was most likely given in another unit. ``reasoning`` says why.
 
     Attributes:
         max: the largest plausible value.
-        unit: the unit of ``max``.
-        reasoning: why a value above it cannot be real.
+        unit: the unit of ``max`` and ``min``.
+        reasoning: why a value above ``max`` (or below ``min``) cannot be real.
         references: the sources of the limit.
+        min: the smallest plausible value, if a value can be too small to be real.
+        below_min: what a value below ``min`` most likely was, where no accepted unit
+            explains it ("a fraction of 1").
     """
 
     max: float = attrs.field(validator=attrs.validators.gt(0))
     unit: str
     reasoning: str
     references: tuple[Reference, ...] = ()
+    min: float | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    below_min: str | None = None
 
 
 @attrs.frozen(repr=False)
