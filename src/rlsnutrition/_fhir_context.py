@@ -19,7 +19,7 @@ from ._fhir_refs import Index, d, effective, lst, s
 from .errors import DataError
 from .knowledge import rls_factors
 from .labs import Context, newest
-from .model import Reference
+from .model import SEXES, Reference
 
 __all__ = ["Medicine", "read_context", "read_medicines"]
 
@@ -267,7 +267,7 @@ def read_context(
     age: int | None = None
     if patient is not None:
         gender = s(patient.get("gender"))
-        if gender in ("female", "male"):
+        if gender in SEXES:
             sex, said = gender, True
         birth = s(patient.get("birthDate"))
         if birth is not None:
