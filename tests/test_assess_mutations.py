@@ -38,7 +38,7 @@ THRESHOLDS = {
     "vitd.inadequate": ("<", 50, "nmol/L", ((20.0, "ng/mL"),)),
     "vitd.high": (">", 125, "nmol/L", ((50.0, "ng/mL"),)),
     "folate.serum.deficient": ("<", 3, "ng/mL", ((6.8, "nmol/L"),)),
-    "folate.serum.possible_deficiency": ("<", 10, "nmol/L", ()),
+    "folate.serum.possible_deficiency": ("<", 10, "nmol/L", ((4.0, "ng/mL"),)),
     "folate.rbc.deficient": ("<", 100, "ng/mL", ((226.5, "nmol/L"),)),
     "folate.rbc.possible_deficiency": ("<", 340, "nmol/L", ()),
     "folate.rbc.ntd_prevention": ("<=", 400, "ng/mL", ((906.0, "nmol/L"),)),

@@ -62,6 +62,10 @@ MG = (
     "(Costello & Nielsen 2017: 0.75-0.85 may be deficient only with other signs)."
 )
 FOLATE_RBC = "Pfeiffer 2016 (CDC/WHO/ODS): possible deficiency at RBC folate < 340 nmol/L."
+FOLATE_SERUM = (
+    "WHO (indicator catalogue): possible folate deficiency below 4 ng/mL (10 nmol/L) of serum "
+    "folate; each figure applies on its own scale."
+)
 FOLATE_RBC_DEF = "WHO 2015: red-cell folate < 100 ng/mL (226.5 nmol/L) indicates deficiency."
 
 WHO_HB = (
@@ -169,6 +173,10 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("magnesium 0.96 mmol/L", {"magnesium": "0.96 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG),
     V("magnesium 0.8 mmol/L with kidney disease", {"magnesium": "0.8 mmol/L"}, CKD, "magnesium", "adequate", ("magnesium-kidney-caution",), MG),
     # folate
+    V("serum folate 3.9 ng/mL", {"folate": 3.9}, ADULT, "folate", "low", (SEE,), FOLATE_SERUM),
+    V("serum folate 4.0 ng/mL: WHO's published figure", {"folate": 4.0}, ADULT, "folate", "adequate", (), FOLATE_SERUM),
+    V("serum folate 9.9 nmol/L", {"folate": "9.9 nmol/L"}, ADULT, "folate", "low", (SEE,), FOLATE_SERUM),
+    V("serum folate 10 nmol/L", {"folate": "10 nmol/L"}, ADULT, "folate", "adequate", (), FOLATE_SERUM),
     V("RBC folate 339 nmol/L", {"rbc_folate": "339 nmol/L"}, ADULT, "folate", "low", (SEE,), FOLATE_RBC),
     V("RBC folate 340 nmol/L", {"rbc_folate": "340 nmol/L"}, ADULT, "folate", "adequate", (), FOLATE_RBC),
     V("RBC folate 226.4 nmol/L", {"rbc_folate": "226.4 nmol/L"}, ADULT, "folate", "deficient", (SEE,), FOLATE_RBC_DEF),
