@@ -275,3 +275,16 @@ def test_tsat_is_derived_from_serum_iron_and_tibc_as_assess_derives_it() -> None
     assert list(out["iron_status"]) == ["high", "low", "adequate", None]
     assert out.loc[3, "error"].startswith("serum_iron 300")
     assert "tsat" not in out.loc[0, "missing_tests"]
+
+
+def test_a_column_of_strings_is_read_as_assess_reads_each_one() -> None:
+    spellings = [
+        "45 ng/mL", "45 ug/L", "45. µg/L", ".5 ng/mL", "045 ng/mL", "45  ng/mL", "45ng/mL",
+        " 45 ng/mL", "45 ng/mL ", "45 ng/mL\r", "<5 ng/mL", "≥300 ug/L", "1e3 ng/mL", "45",
+        "45 furlongs", "lots", "١٢ ng/mL", "-4 ng/mL", "4" + "0" * 400 + " ng/mL", "",
+        "75 ng/mL", "75.0000001 ng/mL", "100 µg/L", "45 ng/mL\t",
+    ]  # fmt: skip
+    df = pd.DataFrame({"ferritin": spellings, "tsat": ["18 %"] * len(spellings)})
+    got = assess_frame(df)
+    for row in range(len(df)):
+        assert got.iloc[row].to_dict() == expected_row(df, row, None), spellings[row]

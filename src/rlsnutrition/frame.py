@@ -16,13 +16,14 @@ action codes, warning codes and the tests worth doing next (no rationales).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, cast
 
 try:
     import numpy as np
     import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
 except ImportError as exc:  # pragma: no cover - the extra is part of the test extra
     raise ImportError(
         "rlsnutrition.frame needs pandas: pip install 'rlsnutrition[pandas]'"
@@ -41,6 +42,10 @@ __all__ = ["CONTEXT_COLUMNS", "assess_frame"]
 
 CONTEXT_COLUMNS = ("sex", "age", "pregnant", "kidney_disease", "dialysis")
 """Columns read as each row's [`Context`][rlsnutrition.Context] (any may be absent)."""
+
+# One match per line: digits, one space or more, and a unit (the plain way labs write a
+# value), else anything (left to the library's reader: a sign, a comparator, no unit, ...).
+_PLAIN = re.compile(r"^(?:(\d+(?:\.\d*)?|\.\d+) +(\S[^\n]*?)|[^\n]*)$", re.M | re.ASCII)
 
 _ABSENT = -1
 _CENSORED = 1 << 40  # codes of censored values start here, one per distinct (value, sign, scale)
@@ -142,8 +147,16 @@ class _Column:
             self.read(odd.tolist(), [float(x) for x in number[odd]])
         else:
             self.raw = cells.to_numpy(dtype=object)
-            rows = [i for i, x in enumerate(self.raw.tolist()) if not _missing(x)]
-            self.read(rows, self.raw[rows].tolist())
+            rows = np.flatnonzero(~pd.isna(self.raw))
+            given = self.raw[rows]
+            if infer_dtype(given, skipna=False) == "string":  # strings only: each distinct once
+                codes, distinct = pd.factorize(given)
+                value, scale = self.read_plain_strings(distinct.tolist())
+                plain = scale[codes] >= 0
+                self.value[rows[plain]] = value[codes[plain]]
+                self.scale[rows[plain]] = scale[codes[plain]]
+                rows = rows[~plain]
+            self.read(rows.tolist(), self.raw[rows].tolist())
         points = rules_for(k).points_by_scale[analyte.id]
         for i, unit in enumerate(self.scales):
             at = np.flatnonzero(self.scale == i)
@@ -152,6 +165,27 @@ class _Column:
                 v = self.value[at]
                 place = np.searchsorted(cuts, v, "left") + np.searchsorted(cuts, v, "right")
                 self.code[at] = i * _SCALE_SPAN + place
+
+    def read_plain_strings(
+        self, cells: list[str]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Read, all at once, the cells written as labs write most ("45 ng/mL": digits, a
+        space, an accepted unit) whose value is surely in bounds: the value and scale of each,
+        or scale -1 for one left to the library's own reader."""
+        fails = np.zeros(len(cells)), np.full(len(cells), -1, dtype=np.int64)
+        if any("\n" in c for c in cells):
+            return fails
+        found = _PLAIN.findall("\n".join(cells))
+        if len(found) != len(cells):  # cannot happen (one match per line); read one by one
+            return fails
+        numbers = np.array([n or "nan" for n, _ in found], dtype=float)
+        unit_codes, units = pd.factorize(np.array([u for _, u in found], dtype=object))
+        specs = [self.spec(u) if u == u.strip() else None for u in units]
+        factor = np.array([s.factor if s is not None else np.nan for s in specs])[unit_codes]
+        scale = np.array([self.scales.index(s.unit) if s else -1 for s in specs])[unit_codes]
+        converted = numbers * factor
+        plain = (converted <= self.limit) & (scale >= 0)  # NaN (not plain) compares False
+        return np.where(plain, converted + 0.0, 0.0), np.where(plain, scale, -1)
 
     def read(self, rows: list[int], raws: list[object]) -> None:
         """Read cells one by one, each distinct one once."""
