@@ -284,7 +284,8 @@ def test_a_column_of_strings_is_read_as_assess_reads_each_one() -> None:
         "45 furlongs", "lots", "١٢ ng/mL", "-4 ng/mL", "4" + "0" * 400 + " ng/mL", "",
         "75 ng/mL", "75.0000001 ng/mL", "100 µg/L", "45 ng/mL\t",
     ]  # fmt: skip
-    df = pd.DataFrame({"ferritin": spellings, "tsat": ["18 %"] * len(spellings)})
+    tsat = ["18 %", "0.3 %", "0.3", "1 %", "100 %", "100.5 %"] * 4  # "0.3": a fraction, refused
+    df = pd.DataFrame({"ferritin": spellings, "tsat": tsat})
     got = assess_frame(df)
     for row in range(len(df)):
         assert got.iloc[row].to_dict() == expected_row(df, row, None), spellings[row]

@@ -184,7 +184,7 @@ class _Column:
         factor = np.array([s.factor if s is not None else np.nan for s in specs])[unit_codes]
         scale = np.array([self.scales.index(s.unit) if s else -1 for s in specs])[unit_codes]
         converted = numbers * factor
-        plain = (converted <= self.limit) & (scale >= 0)  # NaN (not plain) compares False
+        plain = (converted >= self.floor) & (converted <= self.limit) & (scale >= 0)  # not NaN
         return np.where(plain, converted + 0.0, 0.0), np.where(plain, scale, -1)
 
     def read(self, rows: list[int], raws: list[object]) -> None:
