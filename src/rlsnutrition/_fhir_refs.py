@@ -106,6 +106,8 @@ class Index:
         self._written: dict[str, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
         self._subjects: dict[int, object] = {}
         self._keys: dict[tuple[str, str | None], str] = {}
+        # each container's contained resources by id, indexed once: "#id" costs one look-up
+        self._contained: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
     def add_entry(self, resource: dict[str, Any], full_url: str | None) -> None:
         rtype, rid = s(resource.get("resourceType")), s(resource.get("id"))
@@ -133,8 +135,11 @@ class Index:
         label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
         scope = f"{label} (entry {n})"
         self._add(resource, Node(key, base, None, label, scope))
+        by_id = self._contained[id(resource)] = {}
         for i, inner in enumerate(lst(resource.get("contained"))):
             if isinstance(inner, dict):
+                if (found := s(inner.get("id"))) is not None:
+                    by_id.setdefault(found, []).append(inner)
                 inner_id = s(inner.get("id")) or "?"
                 inner_label = f"{label} contained #{inner_id}"
                 inner_scope = f"{scope} contained {i + 1}"
@@ -180,11 +185,7 @@ class Index:
         if ref.startswith("#"):
             node = self.node(holder)
             outer = node.container if node.container is not None else holder
-            return [
-                inner
-                for inner in lst(outer.get("contained"))
-                if isinstance(inner, dict) and s(inner.get("id")) == ref[1:]
-            ]
+            return self._contained.get(id(outer), {}).get(ref[1:], [])
         return self.by_key.get(self.key_of(ref, holder), [])
 
     def subject_of(self, resource: dict[str, Any]) -> str | None:
