@@ -173,3 +173,30 @@ def test_contained_references_are_resolved_without_rescanning_the_container() ->
     assert [r.analyte for r in labs.results] == ["ferritin"]
     assert len(labs.skipped) == n - 1  # the same value n times: one kept, the rest superseded
     assert _CountedList.walks <= 2  # indexed once, never once per reference
+
+
+@given(
+    birth=st.sampled_from(["9" * 20, "1990-" + "9" * 20, "1990-01-" + "9" * 20, "1990-13-45"])
+    | st.text(max_size=30)
+)
+def test_an_unreadable_birth_date_leaves_the_age_unknown_and_the_labs_read(birth: str) -> None:
+    source = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "1", "birthDate": birth}},
+            {
+                "resource": {
+                    **OBS,
+                    "subject": {"reference": "Patient/1"},
+                    "effectiveDateTime": "2024-01-01",
+                }
+            },
+        ],
+    }
+    labs = fhir.read(source)
+    assert [r.analyte for r in labs.results] == ["ferritin"]
+    if labs.context is not None and labs.context.age is not None:
+        assert 0 <= labs.context.age <= 130
+    if birth == "9" * 20:
+        assert any("birthDate" in note for note in labs.notes)

@@ -300,3 +300,17 @@ def test_the_stored_form_is_what_it_was_json_text_and_back() -> None:
     assert copy.deepcopy(data) == data
     assert data["findings"][0]["status"] == "low"
     assert isinstance(data["findings"][0]["actions"], list)
+
+
+HUGE = st.integers(min_value=10**309, max_value=10**4000) | st.integers(
+    max_value=-(10**309), min_value=-(10**4000)
+)
+
+
+@given(huge=HUGE, where=st.sampled_from(["value", "given_value"]))
+def test_an_integer_no_float_holds_is_refused_naming_the_field(huge: int, where: str) -> None:
+    stored = rn.assess({"ferritin": 45}).to_dict()
+    stored["findings"][0]["values"][0][where] = huge
+    for load in (rn.Assessment.from_dict, lambda d: rn.Assessment.from_json(json.dumps(d))):
+        with pytest.raises(rn.InvalidArgumentError, match=rf"findings\[0\]\.values\[0\]\.{where}"):
+            load(stored)

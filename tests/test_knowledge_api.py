@@ -304,3 +304,9 @@ def test_suggestions_are_exactly_difflibs_close_matches(name: str) -> None:
         shown = {c.key: c.shown for c in table}
         expected = difflib.get_close_matches(normalize_name(name), shown, n=3, cutoff=0.6)
         assert close_names(name, table) == tuple(shown[key] for key in expected)
+
+
+@given(huge=st.integers(min_value=10**309, max_value=10**4000))
+def test_convert_refuses_a_number_no_float_holds(huge: int) -> None:
+    with pytest.raises(rn.InvalidLabValueError, match="too large"):
+        rn.convert(huge, "ng/mL", "ug/L", analyte="ferritin")

@@ -8,6 +8,7 @@ The codes are packaged data with their sources (``data/fhir_codes.json``), never
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,7 @@ import attrs
 
 from ._data import read_json, structure, with_resolved_references
 from ._fhir_refs import Index, d, effective, lst, s
-from .errors import DataError
+from .errors import DataError, show
 from .knowledge import rls_factors
 from .labs import Context, newest
 from .model import SEXES, Reference
@@ -222,6 +223,9 @@ def _match(concepts: list[object], table: Codes) -> tuple[str, str, str, str, st
     return None
 
 
+_FHIR_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")  # FHIR date: YYYY, YYYY-MM, YYYY-MM-DD
+
+
 def _age(birth: str, at: datetime) -> int | None:
     """Whole years from a FHIR birthDate (year, year-month or date) to ``at``; None when a
     partial birth date leaves two possible ages."""
@@ -238,7 +242,7 @@ def _age(birth: str, at: datetime) -> int | None:
             last = date.fromordinal(nxt.toordinal() - 1)
         else:
             last = date(year, 12, 31)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
         return None
     day = at.date()
 
@@ -272,7 +276,9 @@ def read_context(
         birth = s(patient.get("birthDate"))
         if birth is not None:
             said = True
-            if at is not None:
+            if not _FHIR_DATE.match(birth):
+                notes.append(f"birthDate {show(birth)} is not a FHIR date; the age is left unknown")
+            elif at is not None:
                 age = _age(birth, at)
     pregnancy: list[tuple[str | None, bool, str]] = []
     kidney = dialysis = pregnant_condition = False
@@ -303,7 +309,7 @@ def read_context(
         if "pregnant" in meanings:
             pregnant_condition, said = True, True
     if not said:
-        return None, ()
+        return None, tuple(notes)
     pregnant = pregnant_condition
     if pregnancy:  # the newest status, by the one newest-result policy
         status = newest(

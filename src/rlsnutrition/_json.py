@@ -119,7 +119,10 @@ def _load_int(value: Any, path: str) -> int:
 def _load_float(value: Any, path: str) -> float:
     if type(value) not in (int, float):  # bool is not a number here, nor "45" or "nan"
         raise _Invalid(path, f"expected a number, got {_json_type(value)} {show(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # json reads integers of any size; no float holds 10**400
+        raise _Invalid(path, f"expected a finite number, got {show(value)}") from None
     if not math.isfinite(number):
         raise _Invalid(path, f"expected a finite number, got {show(value)}")
     return number

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from . import _units
 from ._knowledge import knowledge
-from .errors import InvalidArgumentError, UnknownNutrientError, UnknownUnitError, show
+from .errors import (
+    InvalidArgumentError,
+    InvalidLabValueError,
+    UnknownNutrientError,
+    UnknownUnitError,
+    show,
+)
 from .model import (
     DIETS,
     FACTOR_KINDS,
@@ -220,6 +226,7 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
     Raises:
         UnknownUnitError: either unit is not one ``analyte`` accepts.
         UnknownAnalyteError: the analyte is not known.
+        InvalidLabValueError: ``value`` is too large for a float (an int of 309 digits or more).
         TypeError: ``value`` is not a real number.
     """
     from numbers import Real
@@ -233,6 +240,12 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
             raise UnknownUnitError(
                 f"unit {show(unit)} is not a unit of {a.id}; accepted: {_units.accepted(a)}"
             )
+    try:
+        number = float(value)
+    except OverflowError:  # an int of hundreds of digits: no float holds it
+        raise InvalidLabValueError(
+            f"value {show(value)} is too large to convert; a {a.id} result is a finite number"
+        ) from None
     return _units.convert(
-        float(value), _units.unit_spec(a, from_unit, k), _units.unit_spec(a, to_unit, k)
+        number, _units.unit_spec(a, from_unit, k), _units.unit_spec(a, to_unit, k)
     )
