@@ -192,6 +192,28 @@ def test_a_patient_argument_matches_only_that_subject_never_a_suffix() -> None:
         fhir.read(source, patient="Patient/1")
 
 
+SERVERS = st.sampled_from(["http://a.org/fhir", "https://a.org/fhir", "http://b.org/r4"])
+
+
+@given(server=SERVERS, absolute_first=st.booleans(), kind=st.sampled_from(["entry", "ref"]))
+def test_a_relative_patient_argument_refuses_a_relative_and_an_absolute_match(
+    server: str, absolute_first: bool, kind: str
+) -> None:
+    # Patient/1 with no server, and Patient 1 on a server: maybe two people, so "Patient/1"
+    # picks neither, whichever comes first and however the server is named
+    relative = (None, ferritin(ref("Patient/1")))
+    if kind == "entry":  # a relative reference in an entry on the server
+        absolute = (f"{server}/Observation/t", tsat(ref("Patient/1")))
+    else:  # the server's full URL written out
+        absolute = (None, tsat(ref(f"{server}/Patient/1")))
+    source = bundle(*((absolute, relative) if absolute_first else (relative, absolute)))
+    with pytest.raises(fhir.FhirError, match="matches 2 subjects") as caught:
+        fhir.read(source, patient="Patient/1")
+    assert f"(Patient/1, {server}/Patient/1)" in str(caught.value)
+    # each is read when named in full (the relative one by itself has no fuller name)
+    assert analytes(fhir.read(source, patient=f"{server}/Patient/1")) == ["tsat"]
+
+
 def test_one_observation_listed_by_two_reports_is_not_attributed_by_order() -> None:
     def report(subject: str, when: str) -> dict[str, Any]:
         return {

@@ -231,12 +231,14 @@ class Index:
         """The subjects ``patient`` (a reference, or ``system|value``) names exactly: an
         absolute reference itself; ``Patient/1`` the subjects that are Patient 1 on whichever
         server. Never a subject whose text merely ends in it."""
+        parsed = split(patient)
+        if parsed is not None and parsed[0] is None:
+            # every subject that is this Type/id, with a server or without: the relative one
+            # is not preferred, since it may be either server's (or another's)
+            return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))
         if patient in subjects:
             return [patient]
-        parsed = split(patient)
         if parsed is None:
             return []
-        if parsed[0] is not None:
-            wanted = f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-            return [wanted] if wanted in subjects else []
-        return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))
+        wanted = f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
+        return [wanted] if wanted in subjects else []
