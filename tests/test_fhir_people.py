@@ -520,3 +520,42 @@ def test_a_focus_on_the_subject_itself_is_judged() -> None:
         ),
     )
     assert analytes(fhir.read(source)) == ["ferritin"]
+
+
+# --- subject keys are tagged tuples: no two kinds of name can collide -------------------------
+
+PIECE = st.text(alphabet="ab|:#/ .()1p", min_size=1, max_size=6)
+
+
+@st.composite
+def _two_names(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two subjects that a key of joined text would make one: identifiers split at another
+    '|', a reference spelling an identifier, a reference spelling a contained name."""
+    a, b, c = draw(PIECE), draw(PIECE), draw(PIECE)
+    ident = lambda system, value: {"identifier": {"system": system, "value": value}}  # noqa: E731
+    return draw(
+        st.sampled_from(
+            [
+                (ident(a, f"{b}|{c}"), ident(f"{a}|{b}", c)),
+                (ident(f"urn:{a}", b), ref(f"urn:{a}|{b}")),
+                (ident(a, b), ref(f"{a}|{b}")),
+                (ident(a, b), {"display": f"{a}|{b}"}),
+            ]
+        )
+    )
+
+
+@given(names=_two_names())
+def test_names_that_read_alike_as_text_are_never_one_subject(
+    names: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    one, two = names
+    with pytest.raises(fhir.FhirError, match="2 subjects"):
+        fhir.read(bundle((None, ferritin(one)), (None, tsat(two))))
+
+
+def test_a_reference_spelling_a_contained_name_is_not_that_contained_patient() -> None:
+    held = tsat(ref("#p"), id="a", contained=[patient("p")])
+    source = bundle((None, held), (None, ferritin(ref("Observation/a (entry 1)#p"))))
+    with pytest.raises(fhir.FhirError, match="2 subjects"):
+        fhir.read(source)

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ._data import read_json, structure, with_resolved_references
-from ._fhir_refs import Index, d, effective, lst, s
+from ._fhir_refs import Index, Key, d, effective, lst, s
 from .errors import DataError, show
 from .knowledge import rls_factors
 from .labs import Context, newest
@@ -170,7 +170,7 @@ def _condition_holds(condition: dict[str, Any]) -> bool:
 
 
 def read_medicines(
-    index: Index, subject: str | None, resources: list[dict[str, Any]]
+    index: Index, subject: Key | None, resources: list[dict[str, Any]]
 ) -> tuple[Medicine, ...]:
     """The subject's current MedicationStatements and MedicationRequests whose medicine is one
     the data says may worsen RLS, matched by ATC or RxNorm code (never bupropion)."""
@@ -255,7 +255,7 @@ def _age(birth: str, at: datetime) -> int | None:
 
 def read_context(
     index: Index,
-    subject: str | None,
+    subject: Key | None,
     patient: dict[str, Any] | None,
     resources: list[dict[str, Any]],
     at: datetime | None,

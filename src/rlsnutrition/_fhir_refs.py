@@ -13,12 +13,19 @@ references in Bundles (https://hl7.org/fhir/R4/bundle.html#references).
 
 A subject given only by display text, or by an identifier with no system, names no one that
 can be told apart from anyone else: each such subject stands alone, never merged.
+
+Keys are tagged tuples, never joined text, so that no two kinds of name can collide (an
+identifier ``a`` / ``b|c`` and an identifier ``a|b`` / ``c``, or a reference whose text looks
+like a contained resource's name): ``("ref", url)``, ``("ident", system, value)``,
+``("contained", scope, id)`` and ``("text", scope, text)``. ``shown`` writes one for people.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any, NamedTuple
+
+Key = tuple[str, ...]
 
 _TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}\Z")
 _ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
@@ -51,6 +58,18 @@ def split(ref: str) -> tuple[str | None, str, str] | None:
     if "://" in rest:
         return rest, rtype, rid
     return None  # a path that is neither relative Type/id nor an absolute URL
+
+
+def shown(key: Key) -> str:
+    """A key as people read it (the form ``FhirLabs.subject`` and messages use)."""
+    kind = key[0]
+    if kind == "ident":
+        return f"{key[1]}|{key[2]}"
+    if kind == "contained":
+        return f"{key[1]}#{key[2]}"
+    if kind == "text":
+        return f"{key[2]!r}, named only by text in {key[1]}"
+    return key[1]
 
 
 def effective(resource: dict[str, Any]) -> str | None:
@@ -88,7 +107,7 @@ def names_anywhere(subject: str) -> bool:
 class Node(NamedTuple):
     """Where one resource sits in the source."""
 
-    key: str | None  # how references name it; None when nothing can
+    key: Key | None  # how references name it; None when nothing can
     base: str | None  # server base for relative references; None: none
     container: dict[str, Any] | None  # the resource that contains it
     label: str  # for messages
@@ -100,28 +119,28 @@ class Index:
 
     def __init__(self) -> None:
         self.nodes: dict[int, Node] = {}
-        self.by_key: dict[str, list[dict[str, Any]]] = {}
+        self.by_key: dict[Key, list[dict[str, Any]]] = {}
         self.resources: list[dict[str, Any]] = []
-        self.meta: dict[str, tuple[str, str]] = {}  # subject key -> (type, id) it names
-        self._written: dict[str, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
+        self.meta: dict[Key, tuple[str, str]] = {}  # subject key -> (type, id) it names
+        self._written: dict[Key, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
         self._subjects: dict[int, object] = {}
-        self._keys: dict[tuple[str, str | None], str] = {}
+        self._keys: dict[tuple[str, str | None], Key] = {}
         # each container's contained resources by id, indexed once: "#id" costs one look-up
         self._contained: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
     def add_entry(self, resource: dict[str, Any], full_url: str | None) -> None:
         rtype, rid = s(resource.get("resourceType")), s(resource.get("id"))
-        key: str | None = None
+        key: str | None = None  # as text here; the node's key is ("ref", key)
         base: str | None = None
         parsed = None if full_url is None else split(full_url)
         if full_url is not None and is_absolute(full_url):
             if parsed is not None and parsed[0] is not None:
                 base, key = parsed[0], f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-                self.meta[key] = (parsed[1], parsed[2])
+                self.meta["ref", key] = (parsed[1], parsed[2])
             else:
                 key = full_url  # a URN: names this entry, gives no base for relative ones
                 if rtype and rid:
-                    self.meta[key] = (rtype, rid)
+                    self.meta["ref", key] = (rtype, rid)
         else:
             base = ""  # no server known: relative references stay relative
             if parsed is not None:
@@ -130,11 +149,11 @@ class Index:
                 key = f"{rtype}/{rid}"
             if key is not None:
                 rtype_, rid_ = key.split("/")
-                self.meta[key] = (rtype_, rid_)
+                self.meta["ref", key] = (rtype_, rid_)
         n = len(self.resources) + 1
         label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
         scope = f"{label} (entry {n})"
-        self._add(resource, Node(key, base, None, label, scope))
+        self._add(resource, Node(None if key is None else ("ref", key), base, None, label, scope))
         by_id = self._contained[id(resource)] = {}
         for i, inner in enumerate(lst(resource.get("contained"))):
             if isinstance(inner, dict):
@@ -154,17 +173,17 @@ class Index:
     def node(self, resource: dict[str, Any]) -> Node:
         return self.nodes[id(resource)]
 
-    def key_of(self, ref: str, holder: dict[str, Any]) -> str:
+    def key_of(self, ref: str, holder: dict[str, Any]) -> Key:
         """The key of what ``ref``, written in ``holder``, names (whether or not the source
         holds it)."""
         node = self.node(holder)
         if ref.startswith("#"):
             outer = node.container if node.container is not None else holder
-            return f"{self.node(outer).scope}{ref}"
+            return ("contained", self.node(outer).scope, ref[1:])
         memo = (ref, node.base)
         key = self._keys.get(memo)
         if key is None:
-            key = self._keys[memo] = self._key_of(ref, node.base)
+            key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
         return key
 
     @staticmethod
@@ -188,7 +207,7 @@ class Index:
             return self._contained.get(id(outer), {}).get(ref[1:], [])
         return self.by_key.get(self.key_of(ref, holder), [])
 
-    def subject_of(self, resource: dict[str, Any]) -> str | None:
+    def subject_of(self, resource: dict[str, Any]) -> Key | None:
         """Who ``resource`` is about, as a key that two resources share only when FHIR says they
         name the same one; None when it names no one."""
         known = self._subjects.get(id(resource), self)
@@ -196,7 +215,7 @@ class Index:
             known = self._subjects[id(resource)] = self._subject_of(resource)
         return known  # type: ignore[return-value]
 
-    def _subject_of(self, resource: dict[str, Any]) -> str | None:
+    def _subject_of(self, resource: dict[str, Any]) -> Key | None:
         subject = d(resource.get("subject"))
         ref = s(subject.get("reference"))
         if ref is not None:
@@ -215,30 +234,31 @@ class Index:
         identifier = d(subject.get("identifier"))
         value, system = s(identifier.get("value")), s(identifier.get("system"))
         if value is not None and system is not None:
-            return f"{system}|{value}"
+            return ("ident", system, value)
         text = s(subject.get("display")) or value
         if text is None:
             return None
-        return f"{text!r}, named only by text in {self.node(resource).scope}"
+        return ("text", self.node(resource).scope, text)
 
-    def named(self, subject: str) -> dict[str, Any] | None:
+    def named(self, subject: Key) -> dict[str, Any] | None:
         """The resource a subject key names, when the source holds exactly one."""
         written = self._written.get(subject)
         targets = [] if written is None else self.resolve(*written)
         return targets[0] if len(targets) == 1 else None
 
-    def match(self, patient: str, subjects: set[str]) -> list[str]:
+    def match(self, patient: str, subjects: set[Key]) -> list[Key]:
         """The subjects ``patient`` (a reference, or ``system|value``) names exactly: an
         absolute reference itself; ``Patient/1`` the subjects that are Patient 1 on whichever
-        server. Never a subject whose text merely ends in it."""
+        server; ``a|b|c`` each identifier it can be read as. Never a subject whose text merely
+        ends in it."""
         parsed = split(patient)
         if parsed is not None and parsed[0] is None:
             # every subject that is this Type/id, with a server or without: the relative one
             # is not preferred, since it may be either server's (or another's)
             return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))
-        if patient in subjects:
-            return [patient]
-        if parsed is None:
-            return []
-        wanted = f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-        return [wanted] if wanted in subjects else []
+        if ("ref", patient) in subjects:
+            return [("ref", patient)]
+        if parsed is not None:
+            wanted = ("ref", f"{parsed[0]}/{parsed[1]}/{parsed[2]}")
+            return [wanted] if wanted in subjects else []
+        return sorted(k for k in subjects if k[0] == "ident" and shown(k) == patient)

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ._fhir_context import Medicine, read_context, read_medicines
-from ._fhir_refs import Index, d, effective, lst, names_anywhere, s
+from ._fhir_refs import Index, Key, d, effective, lst, names_anywhere, s, shown
 from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
@@ -191,7 +191,7 @@ def subject_is_global(subject: str) -> bool:
 @attrs.frozen
 class _Candidate:
     result: LabResult
-    subject: str | None
+    subject: Key | None
     resource: str
     value: float  # in the analyte's default unit: equal values compare equal in any unit
     unit: str
@@ -243,9 +243,9 @@ class _Reader:
         self.candidates: list[_Candidate] = []
         self.skipped: list[Skipped] = []
         self.unknown_status = 0
-        self.subjects: set[str] = set()
+        self.subjects: set[Key] = set()
         self.retired: set[int] = set()
-        self.unresolved: list[tuple[str | None, Skipped]] = []
+        self.unresolved: list[tuple[Key | None, Skipped]] = []
         self._flatten(doc, name)
         self._versions()
 
@@ -289,16 +289,17 @@ class _Reader:
                     self.retired.add(id(v))
                     if v != current and current.get("status") == "entered-in-error":
                         self._skip(
-                            key,
+                            shown(key),
                             None,
                             "retracted",
-                            f"a version of {key} is entered-in-error: none of its versions is read",
+                            f"a version of {shown(key)} is entered-in-error: none of its versions "
+                            "is read",
                         )
             versions[:] = [current]
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
-        plans: list[tuple[dict[str, Any], set[str], str | None, str | None]] = []
+        plans: list[tuple[dict[str, Any], set[Key], str | None, str | None]] = []
         for resource in self.index.resources:
             if resource.get("resourceType") == "Observation" and id(resource) not in self.retired:
                 plan = self._plan(resource, contexts.get(id(resource), []))
@@ -322,7 +323,7 @@ class _Reader:
                         label,
                         _code_text(obs),
                         "no-subject",
-                        f"it names no subject, and the other results are about {subject}",
+                        f"it names no subject, and the other results are about {shown(subject)}",
                     )
                 else:
                     self._observation(obs, label, subject, when)
@@ -342,12 +343,17 @@ class _Reader:
         notes += context_notes
         medicines = read_medicines(self.index, subject, current)
         return FhirLabs(
-            tuple(results), tuple(self.skipped), subject, tuple(notes), context, medicines
+            tuple(results),
+            tuple(self.skipped),
+            None if subject is None else shown(subject),
+            tuple(notes),
+            context,
+            medicines,
         )
 
     def _plan(
-        self, obs: dict[str, Any], inherited: list[tuple[str | None, str | None]]
-    ) -> tuple[set[str], str | None, str | None]:
+        self, obs: dict[str, Any], inherited: list[tuple[str | None, Key | None]]
+    ) -> tuple[set[Key], str | None, str | None]:
         """Whom an Observation is about, when it was taken, and why that is ambiguous (None:
         it is not), from the Observation and the reports and panels listing it."""
         own = self.index.subject_of(obs)
@@ -356,7 +362,7 @@ class _Reader:
         own_when = effective(obs)
         whens = {when for when, _ in inherited if when is not None}
         if len(subjects) > 1 or (own_when is None and len(whens) > 1):
-            about = sorted(subjects) if len(subjects) > 1 else sorted(whens)
+            about = sorted(map(shown, subjects)) if len(subjects) > 1 else sorted(whens)
             return (
                 subjects,
                 None,
@@ -365,12 +371,12 @@ class _Reader:
             )
         return subjects, own_when or next(iter(whens), None), None
 
-    def _contexts(self) -> dict[int, list[tuple[str | None, str | None]]]:
+    def _contexts(self) -> dict[int, list[tuple[str | None, Key | None]]]:
         """The dates and subjects each Observation inherits from the reports and panels that
         list it (an Observation listed by two that disagree is ambiguous, not first-come)."""
-        contexts: dict[int, list[tuple[str | None, str | None]]] = {}
+        contexts: dict[int, list[tuple[str | None, Key | None]]] = {}
         index = self.index
-        work: list[tuple[dict[str, Any], list[Any], tuple[str | None, str | None]]] = []
+        work: list[tuple[dict[str, Any], list[Any], tuple[str | None, Key | None]]] = []
         for resource in index.resources:
             if id(resource) in self.retired:
                 continue
@@ -416,7 +422,7 @@ class _Reader:
         self.skipped.append(Skipped(label, code, reason_code, reason))
 
     def _observation(
-        self, obs: dict[str, Any], label: str, subject: str | None, when: str | None
+        self, obs: dict[str, Any], label: str, subject: Key | None, when: str | None
     ) -> None:
         code_text = _code_text(obs)
         status = s(obs.get("status"))  # a status of another JSON type is no status
@@ -466,7 +472,7 @@ class _Reader:
         if judged_any and status == "unknown":
             self.unknown_status += 1
 
-    def _other_focus(self, obs: dict[str, Any], subject: str | None) -> str | None:
+    def _other_focus(self, obs: dict[str, Any], subject: Key | None) -> str | None:
         """What an Observation's ``focus`` names when that is not its subject (R4: the
         result is about the focus, "when it is not about the subject of record"); None when
         it has no focus, or its focus is the subject itself."""
@@ -493,7 +499,7 @@ class _Reader:
         label: str,
         analyte: Analyte,
         when: str | None,
-        subject: str | None,
+        subject: Key | None,
     ) -> _Candidate | None:
         code = _code_text(part)
         quantity = part.get("valueQuantity")
@@ -551,13 +557,14 @@ class _Reader:
         self._skip(label, code, "unit-not-accepted", last_error)
         return None
 
-    def _choose_subject(self, patient: str | None) -> str | None:
-        subjects = sorted(self.subjects)
+    def _choose_subject(self, patient: str | None) -> Key | None:
+        subjects = sorted(map(shown, self.subjects))
         if patient is not None:
             matches = self.index.match(patient, self.subjects)
             if len(matches) > 1:
                 raise FhirError(
-                    f"{_show(patient)} matches {len(matches)} subjects ({', '.join(matches)}), "
+                    f"{_show(patient)} matches {len(matches)} subjects "
+                    f"({', '.join(sorted(map(shown, matches)))}), "
                     "who may be different people; pass the one meant in full"
                 )
             if not matches:
@@ -572,7 +579,7 @@ class _Reader:
                 "pass patient='Patient/...' to choose one, so that one person's labs are never "
                 "mixed with another's"
             )
-        return subjects[0] if subjects else None
+        return next(iter(self.subjects), None)
 
     def _newest(self, chosen: list[_Candidate]) -> list[LabResult]:
         """The newest result per analyte, by the library's one policy
