@@ -200,3 +200,18 @@ def test_an_unreadable_birth_date_leaves_the_age_unknown_and_the_labs_read(birth
         assert 0 <= labs.context.age <= 130
     if birth == "9" * 20:
         assert any("birthDate" in note for note in labs.notes)
+
+
+@given(n=st.integers(min_value=11, max_value=3000))
+def test_an_error_names_at_most_ten_subjects_and_counts_the_rest(n: int) -> None:
+    # 100,000 display-only subjects once gave a message of 6.5 MB
+    source = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {**OBS, "subject": {"display": f"P{i}"}}} for i in range(n)],
+    }
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.read(source)
+    message = str(caught.value)
+    assert f"{n} subjects" in message and f"and {n - 10} more" in message
+    assert message.count("named only by text") == 10

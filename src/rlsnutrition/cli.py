@@ -8,17 +8,16 @@ from __future__ import annotations
 import argparse
 import collections
 import io
-import itertools
 import json
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
 from . import __version__
-from .errors import RLSNutritionError
+from .errors import RLSNutritionError, listed
 from .knowledge import (
     analytes,
     foods_rich_in,
@@ -329,7 +328,9 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     reads = [(path, fhir.read(_fhir_source(path), patient=patient)) for path in paths]
     subjects = {read.subject for _, read in reads}
     if len(reads) > 1 and (len(subjects) > 1 or None in subjects):
-        about = _listed(f"{path}: {read.subject or 'no subject named'}" for path, read in reads)
+        about = listed(
+            (f"{path}: {r.subject or 'no subject named'}" for path, r in reads), sep="; "
+        )
         raise fhir.FhirError(
             f"the FHIR files are not all about one subject ({about}); one person's labs are "
             "never mixed with another's: give the files of one person (--patient chooses "
@@ -342,7 +343,7 @@ def _read_fhir(paths: Sequence[str], patient: str | None) -> fhir.FhirLabs:
     ]
     if len(reads) > 1 and local and patient is None:
         # Patient/1 in two files is Patient 1 of two unknown servers: maybe two people.
-        about = _listed(f"{path}: {subject}" for path, subject in local)
+        about = listed((f"{path}: {subject}" for path, subject in local), sep="; ")
         raise fhir.FhirError(
             f"the FHIR files name their subject only within each file ({about}), so they "
             "cannot be shown to be one person; if they are, say so with --patient "
@@ -409,16 +410,6 @@ def _merge_contexts(
         kidney_disease=any(c.kidney_disease for _, c in given),
         dialysis=any(c.dialysis for _, c in given),
     ), notes
-
-
-def _listed(items: Iterable[str], most: int = 10) -> str:
-    """Items joined for a message: the first ``most``, then how many more."""
-    it = iter(items)
-    shown = list(itertools.islice(it, most + 1))
-    if len(shown) <= most:
-        return "; ".join(shown)
-    rest = sum(1 for _ in it) + 1
-    return "; ".join(shown[:most]) + f"; and {rest} more"
 
 
 _COMMANDS = {

@@ -12,6 +12,9 @@ match nothing, ``ValueError`` for values and units that cannot be used)::
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 __all__ = [
     "DataError",
     "InvalidArgumentError",
@@ -137,3 +140,14 @@ def _or_list(items: tuple[str, ...]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def listed(items: Iterable[str], most: int = 10, sep: str = ", ") -> str:
+    """Items joined for a message: the first ``most``, then how many more (a source naming
+    100,000 subjects gives a message of a line, not of megabytes)."""
+    it = iter(items)
+    shown_ = list(itertools.islice(it, most + 1))
+    if len(shown_) <= most:
+        return sep.join(shown_)
+    rest = sum(1 for _ in it) + 1
+    return sep.join(shown_[:most]) + f"{sep}and {rest} more"

@@ -37,7 +37,7 @@ from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
 from .assessment import Note
-from .errors import InvalidLabValueError, UnknownUnitError
+from .errors import InvalidLabValueError, UnknownUnitError, listed
 from .errors import show as _show
 from .knowledge import analytes, rls_factors
 from .labs import Censor, Context, LabResult, comparator_of, newest, parse_when
@@ -564,18 +564,18 @@ class _Reader:
             if len(matches) > 1:
                 raise FhirError(
                     f"{_show(patient)} matches {len(matches)} subjects "
-                    f"({', '.join(sorted(map(shown, matches)))}), "
+                    f"({listed(sorted(map(shown, matches)))}), "
                     "who may be different people; pass the one meant in full"
                 )
             if not matches:
-                found = ", ".join(subjects) or "none"
+                found = listed(subjects) or "none"
                 raise FhirError(
                     f"no results for {_show(patient)} in the source; subjects found: {found}"
                 )
             return matches[0]
         if len(subjects) > 1:
             raise FhirError(
-                f"the source holds results for {len(subjects)} subjects ({', '.join(subjects)}); "
+                f"the source holds results for {len(subjects)} subjects ({listed(subjects)}); "
                 "pass patient='Patient/...' to choose one, so that one person's labs are never "
                 "mixed with another's"
             )
