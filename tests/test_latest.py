@@ -241,3 +241,50 @@ def test_same_time_results_in_two_files_conflict_whatever_the_order(tmp_path: Pa
     out = _cli("assess", "--fhir", str(low), "--fhir", str(high), *ONE, "ferritin=45", "--json")
     values = [v for f in json.loads(out.stdout)["findings"] for v in f["values"]]
     assert [v["value"] for v in values] == [45]
+
+
+# --- a deletion in a history Bundle retracts the versions before it ---------------------------
+
+SERVER = "http://a.org/fhir"
+
+
+@st.composite
+def _deletion(draw: st.DrawFn) -> dict[str, Any]:
+    """A history Bundle entry recording the deletion of Observation/1, in any of its spellings."""
+    entry: dict[str, Any] = {}
+    how = draw(st.sampled_from(["request", "response", "both"]))
+    where = draw(st.sampled_from(["fullUrl", "relative", "absolute"]))
+    url = {"relative": "Observation/1", "absolute": f"{SERVER}/Observation/1"}.get(where)
+    if where == "fullUrl":
+        entry["fullUrl"] = f"{SERVER}/Observation/1"
+    if how in ("request", "both"):
+        entry["request"] = {"method": "DELETE", "url": url or "Observation/1"}
+    if how in ("response", "both"):
+        entry["response"] = {"status": draw(st.sampled_from(["410", "410 Gone"]))}
+        if how == "response" and url is not None:
+            entry["request"] = {"method": "GET", "url": url}
+    return entry
+
+
+@given(deletion=_deletion(), older=st.integers(min_value=1, max_value=3))
+def test_a_deleted_record_is_not_read_from_its_older_versions(
+    deletion: dict[str, Any], older: int
+) -> None:
+    versions = [
+        {
+            "fullUrl": f"{SERVER}/Observation/1",
+            "resource": ferritin_obs(10 * v, "2024-01-01", id="1", meta={"versionId": str(v)}),
+        }
+        for v in range(older, 0, -1)  # newest first, as a history lists them
+    ]
+    history = {"resourceType": "Bundle", "type": "history", "entry": [deletion, *versions]}
+    labs = fhir.read(history)
+    assert labs.results == ()
+    assert {s.reason_code for s in labs.skipped} == {"retracted"}
+    # re-created after the deletion: the newer version, listed before it, is read
+    recreated = {
+        "fullUrl": f"{SERVER}/Observation/1",
+        "resource": ferritin_obs(99, "2024-02-01", id="1", meta={"versionId": str(older + 2)}),
+    }
+    history["entry"] = [recreated, deletion, *versions]
+    assert [r.value for r in fhir.read(history).results] == [99]

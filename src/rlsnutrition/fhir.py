@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ._fhir_context import Medicine, read_context, read_medicines
-from ._fhir_refs import Index, Key, d, effective, lst, names_anywhere, s, shown
+from ._fhir_refs import Index, Key, d, effective, lst, names_anywhere, s, shown, split
 from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
@@ -246,23 +246,68 @@ class _Reader:
         self.subjects: set[Key] = set()
         self.retired: set[int] = set()
         self.unresolved: list[tuple[Key | None, Skipped]] = []
+        self.deleted: list[tuple[str, int]] = []  # (url, resources read before it)
         self._flatten(doc, name)
+        self._deletions()
         self._versions()
 
     def _flatten(self, doc: dict[str, Any], name: str) -> None:
         stack: list[tuple[dict[str, Any], str | None, int]] = [(doc, None, 0)]
         while stack:
             resource, full_url, depth = stack.pop()
+            if depth < 0:  # a deletion in a history Bundle: `resource` is its entry
+                request = d(resource.get("request"))
+                url = full_url or s(request.get("url"))
+                if url is not None:
+                    self.deleted.append((url, len(self.index.resources)))
+                continue
             if resource.get("resourceType") != "Bundle":
                 self.index.add_entry(resource, full_url)
                 continue
             if depth >= _MAX_NESTING:
                 raise FhirError(f"{name} is nested too deeply to read (Bundles in Bundles)")
             entries = [d(entry) for entry in lst(resource.get("entry"))]
+            history = resource.get("type") == "history"
             for entry in reversed(entries):  # popped in the source's order
                 inner = entry.get("resource")
                 if isinstance(inner, dict):
                     stack.append((inner, s(entry.get("fullUrl")), depth + 1))
+                elif history and _is_deletion(entry):
+                    stack.append((entry, s(entry.get("fullUrl")), -1))
+
+    def _deletions(self) -> None:
+        """A history Bundle lists the newest version first; a DELETE there (or a response of
+        410 Gone) retracts the versions listed after it, as ``entered-in-error`` does, so a
+        deleted record is never read as current. A version listed before it (re-created
+        after the deletion) is read as usual."""
+        if not self.deleted:
+            return
+        order = {id(r): i for i, r in enumerate(self.index.resources)}
+        by_name: dict[tuple[str, str], list[Key]] = {}  # (type, id) -> the keys naming it
+        for key in self.index.by_key:
+            if (named := self.index.meta.get(key)) is not None:
+                by_name.setdefault(named, []).append(key)
+        for url, at in self.deleted:
+            parsed = split(url)
+            if parsed is None:
+                keys = [("ref", url)]
+            elif parsed[0] is None:  # a relative Type/id: the history's own server
+                keys = by_name.get((parsed[1], parsed[2]), [])
+            else:
+                keys = [("ref", f"{parsed[0]}/{parsed[1]}/{parsed[2]}")]
+            for key in keys:
+                versions = self.index.by_key.get(key, [])
+                gone = [v for v in versions if order[id(v)] >= at]
+                for v in gone:
+                    self.retired.add(id(v))
+                    self._skip(
+                        shown(key),
+                        _code_text(v),
+                        "retracted",
+                        f"{shown(key)} was deleted (a DELETE in the history Bundle): its older "
+                        "versions are not read",
+                    )
+                versions[:] = [v for v in versions if order[id(v)] < at]
 
     def _versions(self) -> None:
         """Several versions of one resource (a history Bundle): only the newest is read, so a
@@ -301,6 +346,9 @@ class _Reader:
         contexts = self._contexts()
         plans: list[tuple[dict[str, Any], set[Key], str | None, str | None]] = []
         for resource in self.index.resources:
+            container = self.index.node(resource).container
+            if container is not None and id(container) in self.retired:
+                continue  # contained in a retracted version
             if resource.get("resourceType") == "Observation" and id(resource) not in self.retired:
                 plan = self._plan(resource, contexts.get(id(resource), []))
                 self.subjects |= plan[0]
@@ -613,6 +661,14 @@ class _Reader:
             self._skip(c.resource, analyte, "superseded", why)
         order = {a.id: i for i, a in enumerate(analytes())}
         return sorted((c.result for c in kept.values()), key=lambda r: order[r.analyte])
+
+
+def _is_deletion(entry: dict[str, Any]) -> bool:
+    """An entry of a history Bundle that records a deletion: no resource, and a DELETE
+    request or a 410 Gone response."""
+    method = d(entry.get("request")).get("method")
+    status = s(d(entry.get("response")).get("status"))
+    return method == "DELETE" or (status is not None and status.startswith("410"))
 
 
 def _has_value(part: dict[str, Any]) -> bool:
