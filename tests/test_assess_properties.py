@@ -479,7 +479,7 @@ def test_a_list_comparator_is_an_invalid_value() -> None:
     [
         ("2021-01-01T01:00:00+00:00", "2020-12-31T23:00:00-05:00"),  # 04:00 UTC: newer
         ("2020-12-31", "2021-01-01T00:00:00Z"),
-        ("2020", "2020-06"),
+        ("2020", "2021-06"),  # (2020 and 2020-06 overlap: a conflict, see test_latest)
     ],
 )
 def test_the_newest_result_is_the_latest_instant_not_the_largest_string(

@@ -6,6 +6,7 @@ import json
 import random
 import subprocess
 import sys
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +289,54 @@ def test_a_deleted_record_is_not_read_from_its_older_versions(
     }
     history["entry"] = [recreated, deletion, *versions]
     assert [r.value for r in fhir.read(history).results] == [99]
+
+
+# --- partial dates are periods, not midnight UTC ----------------------------------------------
+
+ZONES = st.sampled_from(["Z", "+10:00", "-05:00", "+14:00", "-12:00", "+05:30"])
+
+
+@given(
+    day=st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)),
+    clock=st.times(),
+    zone=ZONES,
+    precision=st.sampled_from(["day", "month", "year"]),
+    flip=st.booleans(),
+)
+def test_a_partial_date_and_an_instant_within_it_conflict(
+    day: date, clock: time, zone: str, precision: str, flip: bool
+) -> None:
+    # "2024-01-01" may be later than 2024-01-01T09:00:00+10:00: neither is guessed newest
+    instant = f"{day.isoformat()}T{clock.strftime('%H:%M:%S')}{zone}"
+    partial = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}
+    results = [
+        rn.LabResult("ferritin", 10, when=partial[precision]),
+        rn.LabResult("ferritin", 300, when=instant),
+    ]
+    got = rn.latest(results[::-1] if flip else results)
+    assert got.results == ()
+    (conflict,) = got.conflicts
+    assert "may be the same" in str(conflict)
+    # the same value at both is one result
+    same = rn.latest([rn.LabResult("ferritin", 10, when=partial[precision]), results[0]])
+    assert [r.value for r in same.results] == [10]
+
+
+@given(
+    day=st.dates(min_value=date(1990, 1, 2), max_value=date(2030, 12, 30)),
+    clock=st.times(),
+    zone=ZONES,
+)
+def test_a_partial_date_before_or_after_an_instants_own_date_is_ordered(
+    day: date, clock: time, zone: str
+) -> None:
+    instant = rn.LabResult("ferritin", 300, when=f"{day}T{clock.strftime('%H:%M:%S')}{zone}")
+    later = rn.LabResult("ferritin", 10, when=(day + timedelta(days=1)).isoformat())
+    earlier = rn.LabResult("ferritin", 10, when=(day - timedelta(days=1)).isoformat())
+    assert rn.latest([instant, later]).results == (later,)
+    assert rn.latest([earlier, instant]).results == (instant,)
+    # a year holding both days is newest with the later one: they may be either order
+    year = rn.LabResult("ferritin", 99, when=str(later.when)[:4])
+    assert rn.latest([year, later]).conflicts
+    # two days in a row are ordered, as their calendar says
+    assert rn.latest([earlier, later]).results == (later,)

@@ -289,6 +289,7 @@ class _Reader:
                 by_name.setdefault(named, []).append(key)
         for url, at in self.deleted:
             parsed = split(url)
+            keys: list[Key]
             if parsed is None:
                 keys = [("ref", url)]
             elif parsed[0] is None:  # a relative Type/id: the history's own server

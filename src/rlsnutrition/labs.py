@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import attrs
 
@@ -197,7 +197,8 @@ T = TypeVar("T")
 @attrs.frozen
 class Conflict(Generic[T]):
     """Different results for one analyte at its newest instant: none of them can be preferred,
-    so none is judged. ``when`` is that instant as one of the results gave it (None: undated).
+    so none is judged. ``when`` is that instant as the results gave it (several, joined by
+    ``", "``, when they overlap without being one: a day and a time on it), or None: undated.
     """
 
     analyte: str
@@ -208,7 +209,11 @@ class Conflict(Generic[T]):
     @property
     def at(self) -> str:
         """When the results disagree, in words."""
-        return f"at the same time ({self.when})" if self.when else "with no date to tell them apart"
+        if not self.when:
+            return "with no date to tell them apart"
+        if ", " in self.when:  # several dates that overlap: a day and a time on it, say
+            return f"at times that may be the same ({self.when})"
+        return f"at the same time ({self.when})"
 
     def __str__(self) -> str:
         values = " and ".join(self.values)
@@ -229,6 +234,37 @@ class Latest(Generic[T]):
 _SHOWN = 3  # a conflict names at most this many distinct values
 
 
+class _When(NamedTuple):
+    """When a result was taken, for ordering: an instant (``utc``, and ``wall``, its clock
+    time as written), or a partial date (``wall`` to ``end``, a year, month or day)."""
+
+    utc: datetime | None  # None: a partial date
+    wall: datetime  # naive: the date and time as written, in its own zone
+    end: datetime  # naive: the end of a partial date's period; ``wall`` for an instant
+
+
+def _when(text: object) -> _When | None:
+    """A ``when`` as an instant or a period; None when undated or unreadable."""
+    instant = parse_when(text)
+    if instant is None or not isinstance(text, str):
+        return None
+    wall = instant.replace(tzinfo=None)
+    m = _DATE.match(text.strip())
+    if m is None or m.group(4) is not None:  # a time of day: an instant
+        return _When(instant.astimezone(timezone.utc), wall, wall)
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    try:
+        if day is not None:
+            end = wall + timedelta(days=1)
+        elif month is not None:
+            end = wall.replace(year=wall.year + (wall.month == 12), month=wall.month % 12 + 1)
+        else:
+            end = wall.replace(year=int(year) + 1)
+    except (ValueError, OverflowError):  # the last day of year 9999
+        end = datetime.max
+    return _When(None, wall, end)
+
+
 def newest(
     items: Iterable[T],
     *,
@@ -240,44 +276,65 @@ def newest(
 ) -> Latest[T]:
     """The one newest-result policy, for any kind of result (the library's single copy).
 
-    Per analyte, the result at the latest instant wins (dates compared as instants, time
-    zones honoured; an undated or unreadable ``when`` is older than any date). Several at that
-    instant that are ``same`` are one result (the least by ``order`` is kept, so the input's
-    order never matters); different ones are a `Conflict` and none is kept. Linear in
-    time and memory.
+    Per analyte, the newest result wins. Date-times are instants, compared with their time
+    zones honoured. A partial date (``2024``, ``2024-06``, ``2024-06-01``) is a period, in the
+    calendar of whoever wrote it: a result at an instant whose own date and time fall in that
+    period, or a partial date that overlaps it, may be newer or older, so the two are newest
+    together; an instant or period after its end is newer. An undated or unreadable ``when`` is
+    older than any date. Several newest results that are ``same`` are one result (the least by
+    ``order`` is kept, so the input's order never matters); different ones are a `Conflict`
+    and none is kept. Linear in time and memory.
     """
-    top: dict[str, tuple[datetime, list[T]]] = {}
-    superseded: list[T] = []
+    groups: dict[str, list[tuple[_When | None, T]]] = {}
     for item in items:
-        key = analyte(item)
-        instant = parse_when(when(item)) or NO_DATE
-        held = top.get(key)
-        if held is None or instant > held[0]:
-            if held is not None:
-                superseded.extend(held[1])
-            top[key] = (instant, [item])
-        elif instant == held[0]:
-            held[1].append(item)
-        else:
-            superseded.append(item)
+        groups.setdefault(analyte(item), []).append((_when(when(item)), item))
     kept: list[T] = []
+    superseded: list[T] = []
     conflicts: list[Conflict[T]] = []
-    for key, (instant, group) in top.items():
+    for key, group in groups.items():
+        top = _newest_of(group)
         distinct: dict[Hashable, T] = {}
-        for item in group:
+        for _, item in top:
             distinct.setdefault(same(item), item)
         if len(distinct) == 1:
-            best = min(group, key=order)
+            best = min((item for _, item in top), key=order)
             kept.append(best)
-            superseded.extend(item for item in group if item is not best)
+            superseded.extend(item for _, item in group if item is not best)
             continue
+        tops = {id(item) for _, item in top}
+        superseded.extend(item for _, item in group if id(item) not in tops)
         values = sorted({text(item) for item in distinct.values()})
         shown = tuple(values[:_SHOWN])
         if len(values) > _SHOWN:
             shown += (f"{len(values) - _SHOWN} more",)
-        at = None if instant == NO_DATE else when(group[0])
-        conflicts.append(Conflict(key, at, tuple(group), shown))
+        whens = sorted({w for _, item in top if (w := when(item)) is not None})
+        at = None if top[0][0] is None else ", ".join(whens[:_SHOWN])
+        conflicts.append(Conflict(key, at, tuple(item for _, item in top), shown))
     return Latest(tuple(kept), tuple(superseded), tuple(conflicts))
+
+
+def _newest_of(group: list[tuple[_When | None, T]]) -> Sequence[tuple[_When | None, T]]:
+    """The results of one analyte that no other is known to follow: the instant(s) latest in
+    time, and the partial dates that no result is known to follow, unless a partial date
+    that starts after it follows it too. All the undated when none is dated."""
+    dated = [(w, item) for w, item in group if w is not None]
+    if not dated:
+        return group
+    instants = [w for w, _ in dated if w.utc is not None]
+    partial_starts = [w.wall for w, _ in dated if w.utc is None]
+    last_utc = max((w.utc for w in instants if w.utc is not None), default=None)
+    last_wall = max((w.wall for w in instants), default=None)
+    last_start = max(partial_starts, default=None)
+
+    def followed(w: _When) -> bool:
+        if w.utc is not None:  # an instant
+            return w.utc != last_utc or (last_start is not None and last_start > w.wall)
+        return (last_wall is not None and last_wall >= w.end) or (
+            last_start is not None and last_start >= w.end
+        )
+
+    top = [(w, item) for w, item in dated if not followed(w)]
+    return top or dated  # each followed by another (zones that contradict): all are newest
 
 
 def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
@@ -286,7 +343,9 @@ def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
 
     Analytes are grouped by id (an alias or LOINC code names its analyte). Results at the same
     newest instant with the same value (compared in the analyte's default unit) are one; with
-    different values they are a conflict and neither is kept.
+    different values they are a conflict and neither is kept. A partial date (``"2024-06"``)
+    is a period: a result at a time within it, or a partial date overlapping it, is newest
+    with it (see `newest()`).
 
     Examples:
         >>> import rlsnutrition as rn
