@@ -87,6 +87,7 @@ def test_to_dict_is_json_native_valid_and_round_trips(
 # may hold, not only those assess happens to make.
 NOTES = st.builds(rn.Note, code=st.text(max_size=20), text=st.text(max_size=40))
 FINITE = st.floats(allow_nan=False, allow_infinity=False)
+NONNEGATIVE = st.floats(min_value=0, allow_nan=False, allow_infinity=False)
 
 
 def _record(cls: type, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -97,40 +98,41 @@ def _record(cls: type, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy
 @given(
     st.builds(
         rn.Assessment,
-        findings=st.lists(
-            st.builds(
-                rn.Finding,
-                nutrient=st.sampled_from(NUTRIENT_IDS),
-                status=st.sampled_from(list(rn.Status)),
-                rationale=st.text(),
-                actions=st.lists(NOTES, max_size=3).map(tuple),
-                values=st.lists(
-                    st.builds(
-                        rn.JudgedValue,
-                        analyte=st.sampled_from(ANALYTE_IDS),
-                        value=FINITE,
-                        unit=st.text(max_size=10),
-                        comparator=st.sampled_from([None, "<", "<=", ">", ">="]),
-                        given_value=st.one_of(st.none(), FINITE),
-                        given_unit=st.one_of(st.none(), st.text(max_size=10)),
-                        when=st.one_of(st.none(), st.text(max_size=25)),
-                    ),
-                    max_size=3,
-                ).map(tuple),
-                reasons=st.lists(
-                    st.builds(
-                        rn.Reason,
-                        threshold=st.one_of(st.none(), st.text(max_size=20)),
-                        analyte=st.one_of(st.none(), st.sampled_from(ANALYTE_IDS)),
-                        held=st.booleans(),
-                        text=st.text(max_size=40),
-                    ),
-                    max_size=3,
-                ).map(tuple),
-            ),
-            max_size=6,
-            unique_by=lambda f: f.nutrient,
-        ).map(tuple),
+        findings=st.tuples(
+            *(
+                st.builds(
+                    rn.Finding,
+                    nutrient=st.just(nutrient),
+                    status=st.sampled_from(list(rn.Status)),
+                    rationale=st.text(),
+                    actions=st.lists(NOTES, max_size=3).map(tuple),
+                    values=st.lists(
+                        st.builds(
+                            rn.JudgedValue,
+                            analyte=st.sampled_from(ANALYTE_IDS),
+                            value=NONNEGATIVE,
+                            unit=st.text(max_size=10),
+                            comparator=st.sampled_from([None, "<", "<=", ">", ">="]),
+                            given_value=st.one_of(st.none(), NONNEGATIVE),
+                            given_unit=st.one_of(st.none(), st.text(max_size=10)),
+                            when=st.one_of(st.none(), st.dates().map(str)),
+                        ),
+                        max_size=3,
+                    ).map(tuple),
+                    reasons=st.lists(
+                        st.builds(
+                            rn.Reason,
+                            threshold=st.one_of(st.none(), st.text(max_size=20)),
+                            analyte=st.one_of(st.none(), st.sampled_from(ANALYTE_IDS)),
+                            held=st.booleans(),
+                            text=st.text(max_size=40),
+                        ),
+                        max_size=3,
+                    ).map(tuple),
+                )
+                for nutrient in NUTRIENT_IDS
+            )
+        ),
         missing_tests=st.lists(st.sampled_from(ANALYTE_IDS), max_size=4).map(tuple),
         warnings=st.lists(NOTES, max_size=3).map(tuple),
         disclaimer=st.text(min_size=1).filter(str.strip),
@@ -283,9 +285,11 @@ def test_to_json_never_writes_nan() -> None:
 
 
 def test_finding_of_a_stored_assessment_without_that_nutrient_is_a_typed_error() -> None:
-    data = rn.assess({"ferritin": 45}).to_dict()
-    data["findings"] = [f for f in data["findings"] if f["nutrient"] != "iron"]
-    stored = rn.Assessment.from_dict(data)
+    # from_dict refuses it (six findings, in order); a record built without iron still exists
+    result = rn.assess({"ferritin": 45})
+    stored = attrs.evolve(
+        result, findings=tuple(f for f in result.findings if f.nutrient != "iron")
+    )
     assert stored.finding("folate").nutrient == "folate"
     with pytest.raises(rn.InvalidArgumentError, match="no finding for 'iron'"):
         stored.finding("Fe")
@@ -314,3 +318,38 @@ def test_an_integer_no_float_holds_is_refused_naming_the_field(huge: int, where:
     for load in (rn.Assessment.from_dict, lambda d: rn.Assessment.from_json(json.dumps(d))):
         with pytest.raises(rn.InvalidArgumentError, match=rf"findings\[0\]\.values\[0\]\.{where}"):
             load(stored)
+
+
+def _meaning_tampered(data: dict[str, Any], how: str) -> dict[str, Any]:
+    findings = data["findings"]
+    if how == "reversed":
+        findings.reverse()
+    elif how == "cut":
+        del findings[1:]
+    elif how == "negative":
+        findings[0]["values"][0]["value"] = -45.0
+    elif how == "negative given":
+        findings[0]["values"][0]["given_value"] = -45.0
+    elif how == "when":
+        findings[0]["values"][0]["when"] = "yesterday"
+    elif how == "year":
+        findings[0]["references"][0]["year"] = 1e300
+    return data
+
+
+@given(how=st.sampled_from(["reversed", "cut", "negative", "negative given", "when", "year"]))
+def test_a_stored_assessment_with_tampered_meaning_is_refused(how: str) -> None:
+    # the types are right, the meaning is not one assess ever writes
+    data = _meaning_tampered(rn.assess({"ferritin": 45}).to_dict(), how)
+    with pytest.raises(rn.InvalidArgumentError, match=r"\$\.findings"):
+        rn.Assessment.from_dict(data)
+    with pytest.raises(rn.InvalidArgumentError, match=r"\$\.findings"):
+        rn.Assessment.from_json(json.dumps(data))
+
+
+def test_json_with_a_key_twice_is_refused_not_last_wins() -> None:
+    text = rn.assess({"ferritin": 45}).to_json()
+    twice = text.replace('"value": 45.0', '"value": 300.0, "value": 45.0', 1)
+    assert twice != text
+    with pytest.raises(rn.InvalidArgumentError, match="'value' is given twice"):
+        rn.Assessment.from_json(twice)

@@ -333,11 +333,54 @@ def from_dict(data: object) -> Any:
             if finding.nutrient in seen:
                 raise _Invalid(f"$.findings[{i}].nutrient", f"{finding.nutrient!r} is judged twice")
             seen.add(finding.nutrient)
+        _check_meaning(assessment)
         return assessment
     except _Invalid as exc:
         raise InvalidArgumentError(f"not a stored Assessment: {exc.path}: {exc.message}") from None
     except RecursionError:
         raise InvalidArgumentError("not a stored Assessment: nested too deeply") from None
+
+
+def _check_meaning(assessment: Any) -> None:
+    """What the types allow but ``assess`` never writes: findings missing, added or out of
+    order, negative values, dates that are not dates, a reference's year that is not a year."""
+    from .knowledge import nutrients
+    from .labs import parse_when
+
+    order = [n.id for n in nutrients()]
+    got = [f.nutrient for f in assessment.findings]
+    if got != order:
+        raise _Invalid(
+            "$.findings",
+            f"expected one finding per nutrient, in the order {', '.join(order)}; "
+            f"got {', '.join(got) or 'none'}",
+        )
+    for i, finding in enumerate(assessment.findings):
+        for j, v in enumerate(finding.values):
+            at = f"$.findings[{i}].values[{j}]"
+            for name in ("value", "given_value"):
+                number = getattr(v, name)
+                if number is not None and number < 0:
+                    raise _Invalid(f"{at}.{name}", f"expected a number >= 0, got {show(number)}")
+            if v.when is not None and parse_when(v.when) is None:
+                raise _Invalid(f"{at}.when", f"{show(v.when)} is not an ISO 8601 date or time")
+        for j, ref in enumerate(finding.references):
+            if not 1000 <= ref.year <= 9999:
+                raise _Invalid(
+                    f"$.findings[{i}].references[{j}].year",
+                    f"expected a year of four digits, got {show(ref.year)}",
+                )
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {show(key)} is given twice in one object")
+            seen.add(key)
+    return obj
 
 
 def _refuse_constant(name: str) -> Any:
@@ -351,7 +394,7 @@ def from_json(text: object) -> Any:
             f"not a stored Assessment: expected JSON text, not {type(text).__name__}"
         )
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidArgumentError(f"not a stored Assessment: not JSON text ({exc})") from None
     return from_dict(data)
