@@ -215,3 +215,42 @@ def test_an_error_names_at_most_ten_subjects_and_counts_the_rest(n: int) -> None
     message = str(caught.value)
     assert f"{n} subjects" in message and f"and {n - 10} more" in message
     assert message.count("named only by text") == 10
+
+
+@given(
+    when=st.integers()
+    | st.floats()
+    | st.dates()
+    | st.datetimes()
+    | st.binary(max_size=8)
+    | st.lists(st.text(max_size=3), max_size=2)
+)
+def test_a_when_that_is_not_text_is_refused_not_read_as_undated(when: object) -> None:
+    lab = rn.LabResult("ferritin", 45, when=when)  # type: ignore[arg-type]
+    for labs in ([lab], {"ferritin": lab}):
+        with pytest.raises(rn.InvalidLabValueError, match=r"when is .*expected an ISO 8601"):
+            rn.assess(labs)
+    with pytest.raises(rn.InvalidLabValueError, match="when is"):
+        rn.latest([lab])
+
+
+def test_a_negative_zero_is_read_as_zero() -> None:
+    labs = fhir.read(json.dumps({**OBS, "valueQuantity": {"value": -0.0, "unit": "ng/mL"}}))
+    (result,) = labs.results
+    assert result.value == 0 and str(result.value) == "0.0"
+
+
+@pytest.mark.parametrize("kind", ["text", "bytes", "dict"])
+def test_text_bytes_and_dicts_are_held_to_the_size_limit_as_files_are(kind: str) -> None:
+    big = {**OBS, "note": [{"text": "x" * 5000}]}
+    source: object = {"text": json.dumps(big), "bytes": json.dumps(big).encode(), "dict": big}[kind]
+    with pytest.raises(fhir.FhirError, match="larger than 4096 bytes; pass max_bytes="):
+        fhir.read(source, max_bytes=4096)
+    assert [r.analyte for r in fhir.read(source, max_bytes=20_000).results] == ["ferritin"]
+
+
+def test_a_cyclic_dict_is_measured_without_looping() -> None:
+    cyclic: dict[str, Any] = {"resourceType": "Bundle", "entry": []}
+    cyclic["entry"].append({"resource": cyclic})
+    with pytest.raises(fhir.FhirError):
+        fhir.read(cyclic)

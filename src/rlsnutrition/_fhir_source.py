@@ -99,16 +99,55 @@ def _too_large(path: str, max_bytes: int) -> str:
     )
 
 
+def _larger_than(doc: Any, limit: int) -> bool:
+    """Whether parsed JSON would take more than ``limit`` bytes as JSON text (estimated from
+    its strings, numbers and containers; each container counted once, so a cycle ends)."""
+    size = 0
+    seen: set[int] = set()
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 3
+        elif isinstance(item, (Mapping, list, tuple)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            size += 2
+            if isinstance(item, Mapping):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+        else:
+            size += 8  # a number, true, false or null
+        if size > limit:
+            return True
+    return False
+
+
+def _refuse_larger(larger: bool, max_bytes: int, name: str) -> None:
+    if larger:
+        raise FhirError(
+            f"{name} is larger than {max_bytes} bytes; pass max_bytes= to read a larger one"
+        )
+
+
 def load(source: object, max_bytes: int) -> tuple[Any, str]:
-    """The parsed JSON of a dict, JSON text (str or UTF-8 bytes) or a path, and a name for it."""
+    """The parsed JSON of a dict, JSON text (str or UTF-8 bytes) or a path, and a name for it.
+    Text, bytes and dicts are held to ``max_bytes`` as files are (a dict by the size of its
+    JSON text, estimated; text by its length in characters)."""
     if isinstance(source, Mapping):
+        _refuse_larger(_larger_than(source, max_bytes), max_bytes, "the FHIR source")
         return dict(source), "the FHIR source"
     if isinstance(source, (bytes, bytearray, memoryview)):
+        _refuse_larger(len(source) > max_bytes, max_bytes, "the FHIR bytes")
         return parse_json(_decode(bytes(source), "the FHIR bytes"), "the FHIR bytes"), (
             "the FHIR bytes"
         )
     text = source.lstrip(_BOM_AND_SPACE) if isinstance(source, str) else ""
     if text.startswith(("{", "[")):
+        _refuse_larger(len(text) > max_bytes, max_bytes, "the FHIR JSON text")
         return parse_json(text, "the FHIR JSON text"), "the FHIR JSON text"
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)

@@ -130,7 +130,13 @@ def measure(
             )
         cmp = given_cmp or cmp_in_text
         unit = raw.unit if raw.unit is not None else text_unit
-        when = raw.when if isinstance(raw.when, str) else None
+        if raw.when is not None and not isinstance(raw.when, str):
+            # a date given as a number or a datetime would be read as undated: refused
+            raise InvalidLabValueError(
+                f"{analyte.id} result's when is {_show(raw.when)}; expected an ISO 8601 date or "
+                "date-time string (such as '2024-03-01') or None"
+            )
+        when = raw.when
     elif isinstance(raw, tuple):
         if len(raw) != 2:
             raise InvalidLabValueError(

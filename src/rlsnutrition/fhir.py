@@ -65,7 +65,7 @@ class Skipped:
     something other than its subject, such as a fetus or a donor), ``conflicting`` (different results for one analyte at the same
     newest time: neither is judged), ``superseded`` (an older result for an analyte with a
     newer one) or ``retracted`` (a version of a record whose newest version is
-    ``entered-in-error``).
+    ``entered-in-error``, or that a history Bundle records as deleted).
 
     Attributes:
         resource: the resource, as the source names it (``"Observation/f001"``).
@@ -601,6 +601,7 @@ class _Reader:
             except InvalidLabValueError as exc:
                 self._skip(label, code, "invalid-value", str(exc))
                 return None
+            value = 0.0 if value == 0 else value  # -0.0 (a JSON "-0") is 0
             result = LabResult(analyte.id, value, unit, comparator, when)
             return _Candidate(result, subject, label, m.value, m.unit)
         self._skip(label, code, "unit-not-accepted", last_error)

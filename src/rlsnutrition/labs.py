@@ -63,7 +63,9 @@ class LabResult:
     """One lab result: an analyte (id, alias or LOINC code), a value and its unit.
 
     ``unit`` None means the analyte's default unit. ``comparator`` marks a censored result
-    (``"<"`` for "< 5 ng/mL"; ``"≤"`` and ``"≥"`` are read as ``"<="`` and ``">="``); ``when`` is the ISO date or date-time it was taken, where known.
+    (``"<"`` for "< 5 ng/mL"; ``"≤"`` and ``"≥"`` are read as ``"<="`` and ``">="``);
+    ``when`` is the ISO date or date-time it was taken, where known (a string: ``assess``
+    refuses anything else with `InvalidLabValueError`).
 
     Attributes:
         analyte: an analyte id, alias or LOINC code.
