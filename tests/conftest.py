@@ -24,9 +24,10 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 def _vignettes_validate_against_the_json_schema(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every assessment a vignette makes (tests/test_assess_examples*.py) must validate
-    against ``rn.assessment_json_schema()`` and read back equal from its JSON."""
-    if not request.module.__name__.startswith("test_assess_examples"):
+    """Every assessment the examples and vignettes make (tests/test_assess_examples.py,
+    tests/test_assess_vignettes.py) must validate against ``rn.assessment_json_schema()`` and
+    read back equal from its JSON."""
+    if not request.module.__name__.startswith(("test_assess_examples", "test_assess_vignettes")):
         return
     import jsonschema
 

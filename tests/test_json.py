@@ -14,6 +14,7 @@ import yaml
 from conftest import plausible_floor
 from hypothesis import given
 from hypothesis import strategies as st
+from vignettes import VIGNETTES, Vignette  # tests/vignettes.py: the clinical vignettes
 
 import rlsnutrition as rn
 
@@ -81,6 +82,12 @@ def test_to_dict_is_json_native_valid_and_round_trips(
         return  # an impossible value in this unit: not an assessment
     data = _check(assessment)
     assert yaml.safe_load(yaml.safe_dump(data)) == data  # YAML, FastAPI & co take it as it is
+
+
+@pytest.mark.parametrize("v", VIGNETTES, ids=[v.title for v in VIGNETTES])
+def test_every_clinical_vignette_validates_against_the_schema_and_round_trips(v: Vignette) -> None:
+    data = _check(rn.assess(v.labs, context=rn.Context(**v.context)))  # type: ignore[arg-type]
+    assert yaml.safe_load(yaml.safe_dump(data)) == data
 
 
 # Records drawn field by field from the vocabularies: the form covers every value a record
