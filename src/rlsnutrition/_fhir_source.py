@@ -9,6 +9,7 @@ import stat
 from collections.abc import Mapping
 from typing import Any
 
+from ._json import DuplicateKey, unique_keys
 from .errors import RLSNutritionError
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -25,28 +26,12 @@ class FhirError(RLSNutritionError, ValueError):
     """
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return obj
-
-
 def parse_json(text: str, name: str) -> Any:
     """JSON text as Python objects; a key given twice in one object is refused, not last-wins
     (two values for one field cannot be told apart)."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
-    except _DuplicateKey as exc:
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKey as exc:
         shown = exc.key if len(exc.key) <= 40 else exc.key[:40] + "..."
         raise FhirError(
             f"{name} has the key {shown!r} twice in one object; FHIR JSON gives each key once"

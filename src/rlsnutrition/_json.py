@@ -372,13 +372,22 @@ def _check_meaning(assessment: Any) -> None:
                 )
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class DuplicateKey(ValueError):
+    """A JSON object gives one key twice: last-wins would silently pick one of two values."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {show(key)} is given twice in one object")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A ``json.loads`` ``object_pairs_hook`` that refuses a key given twice."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"the key {show(key)} is given twice in one object")
+                raise DuplicateKey(key)
             seen.add(key)
     return obj
 
@@ -394,7 +403,7 @@ def from_json(text: object) -> Any:
             f"not a stored Assessment: expected JSON text, not {type(text).__name__}"
         )
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=unique_keys)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidArgumentError(f"not a stored Assessment: not JSON text ({exc})") from None
     return from_dict(data)
