@@ -135,6 +135,8 @@ def test_labs_typed_on_the_command_line_win_over_the_file() -> None:
     iron = rn.Assessment.from_json(out.stdout).finding("iron")
     assert {v.analyte: v.value for v in iron.values}["ferritin"] == 200
     assert iron.status is rn.Status.ADEQUATE
+    # the file's dated ferritin is replaced by an undated one: said on stderr
+    assert "ferritin=200 replaces the file's ferritin result" in out.stderr
 
 
 def test_fhir_skips_are_one_line_of_counts_on_stderr_and_stdout_stays_json() -> None:

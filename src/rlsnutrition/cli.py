@@ -227,7 +227,7 @@ def _parse_lab(text: str) -> tuple[str, str]:
 
 def _cmd_assess(args: argparse.Namespace) -> None:
     from . import assess
-    from .labs import Context
+    from .labs import Context, LabResult
 
     labs = [_parse_lab(item) for item in args.labs]
     results: tuple[LabResult, ...] = ()
@@ -274,6 +274,12 @@ def _cmd_assess(args: argparse.Namespace) -> None:
                 "give each analyte once"
             )
         typed[analyte] = f"{key}={value}"
+        replaced = combined.get(analyte)
+        if isinstance(replaced, LabResult):  # said, since the typed value has no date
+            _note(
+                f"{key}={value} replaces the file's {analyte} result "
+                f"({replaced.value:g} {replaced.unit or ''}, {replaced.when or 'undated'})"
+            )
         combined[analyte] = value
     result = assess(combined, context=context, units=args.units)
     if read is not None:  # the record's subject, medicines and notes, as assess(read) has them
