@@ -62,8 +62,8 @@ class Skipped:
     one, in a source about someone), ``ambiguous-context`` (listed by reports or panels that
     disagree on whom or when it is about, or about another person than the report listing it:
     it is attributed to no one), ``focus-not-subject`` (its ``focus`` names someone or
-    something other than its subject, such as a fetus or a donor), ``conflicting`` (different results for one analyte at the same
-    newest time: neither is judged), ``superseded`` (an older result for an analyte with a
+    something other than its subject, such as a fetus or a donor), ``conflicting``
+    (different results for one analyte at the same newest time: neither is judged), ``superseded`` (an older result for an analyte with a
     newer one) or ``retracted`` (a version of a record whose newest version is
     ``entered-in-error``, or that a history Bundle records as deleted).
 
@@ -171,7 +171,7 @@ def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYT
 
 
 def subject_is_global(subject: str) -> bool:
-    """Whether a subject as [`FhirLabs.subject`][rlsnutrition.fhir.FhirLabs] names it names
+    """Whether a subject, as [`FhirLabs.subject`][rlsnutrition.fhir.FhirLabs] gives it, names
     one person whatever the source: a full URL on a server, a URN (``urn:uuid:...``), or an
     identifier whose system is absolute (``urn:oid:...|123``). A relative ``Patient/1`` (no
     server known: two sources' ``Patient/1`` may be two servers' Patient 1), a contained
