@@ -559,3 +559,12 @@ def test_a_reference_spelling_a_contained_name_is_not_that_contained_patient() -
     source = bundle((None, held), (None, ferritin(ref("Observation/a (entry 1)#p"))))
     with pytest.raises(fhir.FhirError, match="2 subjects"):
         fhir.read(source)
+
+
+def test_names_that_read_alike_are_told_apart_in_the_message() -> None:
+    ident = {"identifier": {"system": "a", "value": "b|c"}}
+    other = {"identifier": {"system": "a|b", "value": "c"}}
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.read(bundle((None, ferritin(ident)), (None, tsat(other))))
+    assert "a|b|c (identifier 'a', 'b|c')" in str(caught.value)
+    assert "a|b|c (identifier 'a|b', 'c')" in str(caught.value)

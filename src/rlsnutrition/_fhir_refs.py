@@ -23,6 +23,7 @@ like a contained resource's name): ``("ref", url)``, ``("ident", system, value)`
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, NamedTuple
 
 Key = tuple[str, ...]
@@ -86,6 +87,20 @@ def effective(resource: dict[str, Any]) -> str | None:
 
 def is_absolute(ref: str) -> bool:
     return ref.startswith("urn:") or "://" in ref
+
+
+_KINDS = {"ref": "reference", "ident": "identifier", "contained": "contained", "text": "text"}
+
+
+def named(keys: set[Key] | list[Key]) -> list[str]:
+    """Keys as people read them, sorted; two that read alike (an identifier ``a`` / ``b|c``
+    and an identifier ``a|b`` / ``c``) are told apart by their parts."""
+    texts = [shown(k) for k in keys]
+    counts = Counter(texts)
+    return sorted(
+        f"{x} ({_KINDS[k[0]]} {', '.join(map(repr, k[1:]))})" if counts[x] > 1 else x
+        for x, k in zip(texts, keys, strict=True)
+    )
 
 
 def names_anywhere(subject: str) -> bool:

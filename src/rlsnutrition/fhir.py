@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ._fhir_context import Medicine, read_context, read_medicines
-from ._fhir_refs import Index, Key, d, effective, lst, names_anywhere, s, shown, split
+from ._fhir_refs import Index, Key, d, effective, lst, named, names_anywhere, s, shown, split
 from ._fhir_source import MAX_BYTES, FhirError, load
 from ._knowledge import Knowledge, knowledge
 from ._parse import measure, parse_number
@@ -411,7 +411,7 @@ class _Reader:
         own_when = effective(obs)
         whens = {when for when, _ in inherited if when is not None}
         if len(subjects) > 1 or (own_when is None and len(whens) > 1):
-            about = sorted(map(shown, subjects)) if len(subjects) > 1 else sorted(whens)
+            about = named(list(subjects)) if len(subjects) > 1 else sorted(whens)
             return (
                 subjects,
                 None,
@@ -608,13 +608,13 @@ class _Reader:
         return None
 
     def _choose_subject(self, patient: str | None) -> Key | None:
-        subjects = sorted(map(shown, self.subjects))
+        subjects = named(list(self.subjects))
         if patient is not None:
             matches = self.index.match(patient, self.subjects)
             if len(matches) > 1:
                 raise FhirError(
                     f"{_show(patient)} matches {len(matches)} subjects "
-                    f"({listed(sorted(map(shown, matches)))}), "
+                    f"({listed(named(matches))}), "
                     "who may be different people; pass the one meant in full"
                 )
             if not matches:
