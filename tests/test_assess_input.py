@@ -221,3 +221,15 @@ def test_serum_iron_above_tibc_is_refused(labs: dict[str, float]) -> None:
 def test_a_censored_serum_iron_gives_no_derived_tsat() -> None:
     a = rn.assess({"ferritin": 150, "serum_iron": "<10", "tibc": 300})
     assert "tsat" in a.missing_tests
+
+
+@pytest.mark.parametrize("units", ["conventional", "si"])
+def test_an_mma_in_nmol_per_litre_given_bare_is_refused_naming_nmol(units: str) -> None:
+    # A US laboratory's MMA of 200 nmol/L (normal) read as 200 µmol/L would be "deficient".
+    with pytest.raises(rn.InvalidLabValueError, match="most likely in nmol/L"):
+        rn.assess({"vitamin_b12": 500, "mma": 200}, units=units)  # type: ignore[arg-type]
+    assert rn.assess({"vitamin_b12": 500, "mma": 100}).finding("vitamin_b12").status.value == (
+        "deficient"
+    )
+    with pytest.raises(rn.InvalidLabValueError, match="above 100 µmol/L"):
+        rn.assess({"mma": 100.5})

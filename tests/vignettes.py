@@ -158,6 +158,8 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("B12 132.9 pmol/L", {"vitamin_b12": "132.9 pmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), NICE_B12),
     V("B12 133 pmol/L", {"vitamin_b12": "133 pmol/L"}, ADULT, "vitamin_b12", "low", ("check-mma", SEE), NICE_B12),
     V("normal B12, MMA 272 nmol/L", {"vitamin_b12": 500, "mma": "272 nmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
+    V("normal B12, MMA 0.272 µmol/L (bare)", {"vitamin_b12": 500, "mma": 0.272}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
+    V("normal B12, MMA 0.27 µmol/L (bare)", {"vitamin_b12": 500, "mma": 0.27}, ADULT, "vitamin_b12", "adequate", (), MMA_ANY),
     V("normal B12, MMA 271 nmol/L", {"vitamin_b12": 500, "mma": "271 nmol/L"}, ADULT, "vitamin_b12", "adequate", (), MMA_ANY),
     V("borderline B12, MMA 272 nmol/L", {"vitamin_b12": 250, "mma": "272 nmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
     V("raised MMA, eGFR 59", {"vitamin_b12": 500, "mma": "400 nmol/L", "egfr": 59}, ADULT, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
