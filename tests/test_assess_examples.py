@@ -37,9 +37,9 @@ def iron(labs: dict[str, object], ctx: rn.Context | None = None) -> rn.Finding:
         (300, 19.9, S.HIGH, ("see-clinician",)),
         (300, 44.9, S.HIGH, ("see-clinician",)),
         (300, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
-        (15, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
+        (75.1, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
         (
-            14.9,
+            75,
             45,
             S.INDETERMINATE,
             ("avoid-iron-supplements", "repeat-fasting-iron-studies", "see-clinician"),

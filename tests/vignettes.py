@@ -111,7 +111,11 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("TSAT just under 45 %", {"ferritin": 150, "tsat": 44.9}, ADULT, "iron", "adequate", (), IRLSSG_45),
     V("TSAT at 45 %", {"ferritin": 150, "tsat": 45}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
     V("TSAT 50 % with ferritin 14", {"ferritin": 14, "tsat": 50}, ADULT, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
-    V("TSAT 50 % with ferritin 15", {"ferritin": 15, "tsat": 50}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
+    V("TSAT 60 % with ferritin 40: not overload", {"ferritin": 40, "tsat": 60}, ADULT, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
+    V("TSAT 50 % with ferritin 75", {"ferritin": 75, "tsat": 50}, ADULT, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
+    V("TSAT 50 % with ferritin 75.1", {"ferritin": 75.1, "tsat": 50}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
+    V("child, TSAT 50 % with ferritin 49", {"ferritin": 49, "tsat": 50}, CHILD_10, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
+    V("child, TSAT 50 % with ferritin 50", {"ferritin": 50, "tsat": 50}, CHILD_10, "iron", "high", (AVOID, SEE), IRLSSG_45),
     # one value alone
     V("TSAT 30 % alone", {"tsat": 30}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
     V("TSAT 15 % alone: below target, ferritin needed", {"tsat": 15}, ADULT, "iron", "low", (SEE,), ONE_VALUE),

@@ -210,8 +210,10 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
     inflamed = ferritin is not None and crp is not None and j.check("iron.crp.inflammation", crp)
     if tsat is not None and j.check("iron.tsat.ceiling", tsat):
         j.actions.append("avoid-iron-supplements")
-        if ferritin is not None and j.check("iron.ferritin.deficient", ferritin):
-            # Depleted stores cannot saturate transferrin: the sample, not the body, is off.
+        target = "iron.ferritin.oral_iron_child" if child else "iron.ferritin.oral_iron"
+        if ferritin is not None and j.check(target, ferritin):
+            # Stores at or below the oral-iron target with a saturated transferrin: most
+            # often a sample drawn after iron was taken, not overload (AASM 2024, South Tees).
             j.status = Status.INDETERMINATE
             j.actions.append("repeat-fasting-iron-studies")
             j.note("iron.non-fasting")
