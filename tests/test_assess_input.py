@@ -188,10 +188,14 @@ def test_the_value_memo_keeps_no_long_keys() -> None:
     assert stored < 10_000
 
 
-@given(st.floats(0, 1, exclude_max=True))
-def test_a_tsat_given_as_a_fraction_is_refused_naming_the_fraction(fraction: float) -> None:
+@given(st.floats(0, 1, exclude_max=True), st.sampled_from(["{}", "{} %", "{}%", "{} percent"]))
+def test_a_tsat_given_as_a_fraction_is_refused_naming_the_fraction(
+    fraction: float, spelling: str
+) -> None:
     with pytest.raises(rn.InvalidLabValueError, match="fraction"):
         rn.assess({"ferritin": 150, "tsat": fraction})
+    with pytest.raises(rn.InvalidLabValueError, match="fraction"):
+        rn.assess({"ferritin": 150, "tsat": spelling.format(fraction)})
 
 
 def test_a_tsat_of_1_percent_is_read() -> None:
@@ -233,3 +237,4 @@ def test_an_mma_in_nmol_per_litre_given_bare_is_refused_naming_nmol(units: str) 
     )
     with pytest.raises(rn.InvalidLabValueError, match="above 100 µmol/L"):
         rn.assess({"mma": 100.5})
+

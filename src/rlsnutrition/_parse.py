@@ -180,8 +180,8 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measu
     unit = text[m.end() :].strip() or None
     spec = _spec(analyte, unit, k, units)
     value = to_default(number, spec)
-    if not value <= _fast_limit(analyte, k):  # also refuses inf and nan
-        return None
+    if not _floor_for(k).get(analyte.id, 0.0) <= value <= _fast_limit(analyte, k):
+        return None  # also inf and nan
     return _measurement(analyte, value, None, None, spec.unit, number)
 
 
