@@ -55,3 +55,16 @@ def plausible_floor(analyte: str) -> float:
     if p is None or p.min is None:
         return 0.0
     return rn.convert(p.min, p.unit, rn.lookup_analyte(analyte).default_unit, analyte=analyte)
+
+
+def plausible_ceiling(analyte: str) -> float:
+    """The largest value in ``analyte``'s default unit that is not refused as implausible
+    (10 000 where the data sets no upper bound)."""
+    import rlsnutrition as rn
+
+    a = rn.lookup_analyte(analyte)
+    tops = [a.max_plausible] if a.max_plausible is not None else []
+    if a.plausibility is not None:
+        p = a.plausibility
+        tops.append(rn.convert(p.max, p.unit, a.default_unit, analyte=analyte))
+    return min(tops, default=10_000.0)

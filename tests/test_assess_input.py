@@ -238,3 +238,48 @@ def test_an_mma_in_nmol_per_litre_given_bare_is_refused_naming_nmol(units: str) 
     with pytest.raises(rn.InvalidLabValueError, match="above 100 µmol/L"):
         rn.assess({"mma": 100.5})
 
+
+# Each analyte's upper sanity limit in its default unit, as the data states it (with reasoning).
+UPPER = {
+    "vitamin_b12": 100_000,
+    "mma": 100,
+    "homocysteine": 1000,
+    "folate": 1000,
+    "rbc_folate": 10_000,
+    "plp": 10_000,
+    "crp": 2000,
+    "serum_iron": 2000,
+    "tibc": 1500,
+    "egfr": 300,
+}
+
+
+@pytest.mark.parametrize(("analyte", "bound"), sorted(UPPER.items()))
+def test_every_analyte_has_an_upper_sanity_limit(analyte: str, bound: float) -> None:
+    rn.assess({analyte: bound})  # the bound itself is plausible
+    with pytest.raises(rn.InvalidLabValueError, match=f"{analyte} value .* is impossible"):
+        rn.assess({analyte: bound * 1.001})
+
+
+@pytest.mark.parametrize(
+    ("labs", "units", "hint"),
+    [
+        ({"hemoglobin": 4}, "si", "most likely in g/dL or mmol/L"),  # 4 g/L = 0.4 g/dL
+        ({"hemoglobin": 0.4}, "conventional", "most likely in mmol/L"),
+        ({"hemoglobin": "3 g/L"}, "conventional", "below 5 g/L"),
+    ],
+)
+def test_a_hemoglobin_too_low_to_be_real_names_the_likely_unit(
+    labs: dict[str, object], units: str, hint: str
+) -> None:
+    with pytest.raises(rn.InvalidLabValueError, match=hint):
+        rn.assess(labs, units=units)  # type: ignore[arg-type]
+
+
+def test_the_lowest_hemoglobin_a_survivor_had_is_still_read() -> None:
+    # 0.7 g/dL (Dai et al. 2010): the lower bound, 0.5 g/dL, is below it.
+    assert [w.code for w in rn.assess({"hemoglobin": 0.7}).warnings] == ["anaemia"]
+    assert [w.code for w in rn.assess({"hemoglobin": 0.5}).warnings] == ["anaemia"]
+    # No lower bound for magnesium: 0.03 mmol/L has been reported in a survivor.
+    f = rn.assess({"magnesium": "0.03 mmol/L"}).finding("magnesium")
+    assert f.status is rn.Status.DEFICIENT

@@ -11,7 +11,7 @@ import attrs
 import jsonschema
 import pytest
 import yaml
-from conftest import plausible_floor
+from conftest import plausible_ceiling, plausible_floor
 from hypothesis import given
 from hypothesis import strategies as st
 from vignettes import VIGNETTES, Vignette  # tests/vignettes.py: the clinical vignettes
@@ -26,8 +26,7 @@ STATUSES = [s.value for s in rn.Status]
 
 
 def _value_strategy(analyte: str) -> st.SearchStrategy[object]:
-    spec = rn.lookup_analyte(analyte)
-    top = spec.max_plausible if spec.max_plausible is not None else 10_000.0
+    top = plausible_ceiling(analyte)
     number = st.floats(plausible_floor(analyte), top, allow_nan=False, allow_infinity=False)
     censored = st.builds(lambda c, x: f"{c}{x:g}", st.sampled_from(["<", ">", "<=", ">="]), number)
     return st.one_of(number, censored)
