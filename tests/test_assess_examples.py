@@ -35,7 +35,7 @@ def iron(labs: dict[str, object], ctx: rn.Context | None = None) -> rn.Finding:
         (299.9, 19.9, S.LOW, ("consider-iv-iron", "see-clinician")),
         (299.9, 44.9, S.ADEQUATE, ()),
         (300, 19.9, S.HIGH, ("see-clinician",)),
-        (300, 44.9, S.HIGH, ("see-clinician",)),
+        (300, 44.9, S.ADEQUATE, ()),
         (300, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
         (75.1, 45, S.HIGH, ("avoid-iron-supplements", "see-clinician")),
         (
@@ -300,8 +300,8 @@ def test_vitamin_b6_by_plasma_plp(value: object, status: rn.Status) -> None:
     [
         ("<5", S.DEFICIENT),
         ("<50", S.INDETERMINATE),
-        (">150", S.INDETERMINATE),  # might be at or above the ferritin ceiling
-        (">300", S.HIGH),
+        (">150", S.ADEQUATE),  # no iron below or above the ferritin ceiling with TSAT 25
+        (">300", S.ADEQUATE),  # at or above the ceiling with a normal TSAT: no iron, not high
         ("<=15", S.INDETERMINATE),
     ],
 )

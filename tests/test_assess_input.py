@@ -101,7 +101,7 @@ def test_an_impossible_value_names_the_unit_it_most_likely_was_in(
     ("labs", "status"),
     [
         ({"hemoglobin": 30}, None),  # the bound itself is plausible
-        ({"ferritin": 1_000_000, "tsat": 30}, S.HIGH),
+        ({"ferritin": 1_000_000, "tsat": 30}, S.ADEQUATE),  # no iron; TSAT normal
         ({"magnesium": "10 mmol/L"}, S.HIGH),
         ({"magnesium": "20 mg/L"}, S.ADEQUATE),  # French labs report mg/L
     ],

@@ -32,6 +32,10 @@ IRLSSG_300 = (
     "IRLSSG 2018: ferric carboxymaltose is effective in those with serum ferritin <300 µg/l; "
     "oral iron in those with serum ferritin <=75 µg/l. Above it iron is not suggested."
 )
+CEILING_NOT_OVERLOAD = (
+    "IRLSSG 2018: ferritin < 300 µg/L is the range ferric carboxymaltose was tested in, not a "
+    "definition of overload; at or above it no iron, and only a low TSAT calls for a work-up."
+)
 IRLSSG_45 = "IRLSSG 2018: iron infusion only with transferrin saturation below 45%."
 FASTING = (
     "AASM 2024: iron studies in the morning, avoiding all iron-containing supplements and "
@@ -107,6 +111,11 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("low TSAT, ferritin just under 300", {"ferritin": 299, "tsat": 15}, ADULT, "iron", "low", (IV, SEE), IRLSSG_300),
     V("low TSAT, ferritin at 300", {"ferritin": 300, "tsat": 15}, ADULT, "iron", "high", (SEE,), IRLSSG_300),
     V("low TSAT, ferritin 500", {"ferritin": 500, "tsat": 15}, ADULT, "iron", "high", (SEE,), IRLSSG_300),
+    V("ferritin 310, TSAT 19.9 %: work-up", {"ferritin": 310, "tsat": 19.9}, ADULT, "iron", "high", (SEE,), CEILING_NOT_OVERLOAD),
+    V("ferritin 310, TSAT 20 %: no iron, not high", {"ferritin": 310, "tsat": 20}, ADULT, "iron", "adequate", (), CEILING_NOT_OVERLOAD),
+    V("ferritin 350, TSAT 25 %, CRP 40", {"ferritin": 350, "tsat": 25, "crp": 40}, ADULT, "iron", "indeterminate", (SEE,), CEILING_NOT_OVERLOAD, ()),
+    V("ferritin 350, TSAT 25 %, CRP 5", {"ferritin": 350, "tsat": 25, "crp": 5}, ADULT, "iron", "adequate", (), CEILING_NOT_OVERLOAD, ()),
+    V("ferritin 300 alone", {"ferritin": 300}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
     # the TSAT ceiling, and a non-fasting sample
     V("TSAT just under 45 %", {"ferritin": 150, "tsat": 44.9}, ADULT, "iron", "adequate", (), IRLSSG_45),
     V("TSAT at 45 %", {"ferritin": 150, "tsat": 45}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),

@@ -205,7 +205,13 @@ class Panel:
         if crp is not None and ferritin is not None:
             inflamed = rules.cuts["iron.crp.inflammation"]
             deficient = rules.cuts["iron.ferritin.deficient_inflammation"]
-            if _surely(crp, inflamed) and not _surely(ferritin, deficient):
+            ceiling = rules.cuts["iron.ferritin.ceiling"]
+            # Not beside a ferritin the iron finding reads as above the ceiling, not normal.
+            if (
+                _surely(crp, inflamed)
+                and not _surely(ferritin, deficient)
+                and not _surely(ferritin, ceiling)
+            ):
                 code = "ferritin-unreliable-inflammation"
                 quoted = f"CRP {_as_reported(crp)} {crp.scale}"
                 out.append(Note(code, f"{quoted} {texts[code].text}"))

@@ -229,8 +229,7 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
     if ctx.dialysis and not child:
         oral, iv, below, undecided = _iron_criteria_esrd(ferritin, tsat, j)
     elif ferritin is not None and j.check("iron.ferritin.ceiling", ferritin):
-        j.status = Status.HIGH
-        j.note("iron.above-ceiling")
+        _judge_above_ceiling(tsat, inflamed, j)
         return
     elif child:
         oral, iv, below, undecided = _iron_criteria_child(ferritin, tsat, j)
@@ -265,6 +264,24 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         j.note("iron.inflammation")
     else:
         j.status = Status.ADEQUATE
+
+
+def _judge_above_ceiling(tsat: float | None, inflamed: bool, j: Judge) -> None:
+    """Ferritin at or above 300: no iron for RLS (IRLSSG 2018's evidence stops there). The
+    ceiling is the range iron was tested in, not a definition of overload: only with a low
+    TSAT (a pattern to work up: inflammation, liver disease, overload) is it `high`."""
+    if tsat is not None and j.check("iron.tsat.oral_iron", tsat):
+        j.status = Status.HIGH
+        j.note("iron.above-ceiling")
+    elif tsat is None:
+        j.status = Status.INDETERMINATE
+        j.note("iron.no-tsat")
+    elif inflamed:
+        j.status = Status.INDETERMINATE
+        j.note("iron.inflammation")
+    else:
+        j.status = Status.ADEQUATE
+        j.note("iron.no-iron-above-ceiling")
 
 
 IronCriteria = tuple[bool, bool, bool, bool]  # oral, iv, below target, undecided
@@ -462,6 +479,7 @@ _NOTES = frozenset(
         "iron.paediatric",
         "iron.non-fasting",
         "iron.above-ceiling",
+        "iron.no-iron-above-ceiling",
         "iron.no-iv-for-children",
         "iron.no-iv-in-pregnancy",
         "iron.tsat-needs-ferritin",
