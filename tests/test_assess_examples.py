@@ -261,7 +261,9 @@ def test_folate_by_who_and_pfeiffer_cut_offs(labs: dict[str, object], status: rn
         ("0.84 mmol/L", S.ADEQUATE),
         ("0.85 mmol/L", S.ADEQUATE),
         ("0.95 mmol/L", S.ADEQUATE),
-        ("0.96 mmol/L", S.HIGH),
+        ("0.96 mmol/L", S.ADEQUATE),  # above the interval, inside the normal range: a note
+        ("1.01 mmol/L", S.HIGH),
+        ("2.04 mEq/L", S.HIGH),
         ("1.8 mEq/L", S.ADEQUATE),
         (2.2, S.ADEQUATE),
         (1.9, S.ADEQUATE),

@@ -45,6 +45,8 @@ THRESHOLDS = {
     "mg.serum.deficient": ("<", 0.75, "mmol/L", ()),
     "mg.serum.low": ("<", 0.85, "mmol/L", ()),
     "mg.serum.high": (">", 0.95, "mmol/L", ()),
+    "mg.serum.hypermagnesaemia": (">", 1.0, "mmol/L", ()),
+    "mg.serum.severe": (">", 2.0, "mmol/L", ()),
     "b6.plp.deficient": ("<", 20, "nmol/L", ()),
     "b6.plp.low": ("<", 30, "nmol/L", ()),
     "b12.serum.borderline": ("<", 350, "pg/mL", ((258.0, "pmol/L"),)),

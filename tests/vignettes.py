@@ -65,6 +65,10 @@ MG = (
     "Costello 2016: reference interval 0.75-0.95 mmol/L; the proposed 0.85 mmol/L is a note "
     "(Costello & Nielsen 2017: 0.75-0.85 may be deficient only with other signs)."
 )
+MG_HIGH = (
+    "RCPA (via Therapeutic Guidelines, secondary): adult normal range 0.8-1.0 mmol/L, "
+    "hypermagnesaemia above 1.0 mmol/L, severe intoxication above 2.0 to 2.5 mmol/L."
+)
 FOLATE_RBC = "Pfeiffer 2016 (CDC/WHO/ODS): possible deficiency at RBC folate < 340 nmol/L."
 FOLATE_SERUM = (
     "WHO (indicator catalogue): possible folate deficiency below 4 ng/mL (10 nmol/L) of serum "
@@ -185,7 +189,12 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("magnesium 0.75 mmol/L", {"magnesium": "0.75 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
     V("magnesium 0.84 mmol/L: a note only", {"magnesium": "0.84 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
     V("magnesium 0.95 mmol/L", {"magnesium": "0.95 mmol/L"}, ADULT, "magnesium", "adequate", (), MG),
-    V("magnesium 0.96 mmol/L", {"magnesium": "0.96 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG),
+    V("magnesium 0.96 mmol/L: a note only", {"magnesium": "0.96 mmol/L"}, ADULT, "magnesium", "adequate", (), MG_HIGH),
+    V("magnesium 2.4 mg/dL (0.99 mmol/L)", {"magnesium": 2.4}, ADULT, "magnesium", "adequate", (), MG_HIGH),
+    V("magnesium 1.0 mmol/L", {"magnesium": "1.0 mmol/L"}, ADULT, "magnesium", "adequate", (), MG_HIGH),
+    V("magnesium 1.01 mmol/L: hypermagnesaemia", {"magnesium": "1.01 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG_HIGH),
+    V("magnesium 2.0 mmol/L", {"magnesium": "2.0 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG_HIGH),
+    V("magnesium 2.01 mmol/L: urgent", {"magnesium": "2.01 mmol/L"}, ADULT, "magnesium", "high", ("seek-urgent-care", SEE), MG_HIGH),
     V("magnesium 0.8 mmol/L with kidney disease", {"magnesium": "0.8 mmol/L"}, CKD, "magnesium", "adequate", ("magnesium-kidney-caution",), MG),
     # folate
     V("serum folate 3.9 ng/mL", {"folate": 3.9}, ADULT, "folate", "low", (SEE,), FOLATE_SERUM),

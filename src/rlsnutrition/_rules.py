@@ -401,12 +401,16 @@ def judge_b6(x: Values, ctx: Context, j: Judge) -> None:
 
 def judge_magnesium(x: Values, ctx: Context, j: Judge) -> None:
     """Inside the reference interval 0.75-0.95 mmol/L is adequate; Costello et al.'s proposed
-    0.85 mmol/L lower limit is a note, not a verdict. Kidney impairment: a clinician decides
-    on magnesium supplements (KDIGO)."""
+    0.85 mmol/L lower limit, and a value up to the adult normal range's 1.0 mmol/L, are notes,
+    not verdicts. Above 1.0 mmol/L hypermagnesaemia; above 2.0 severe intoxication can start
+    (RCPA, via eTG). Kidney impairment: a clinician decides on magnesium supplements (KDIGO)."""
     mg = x.get("magnesium")
-    j.status = _graded(mg, j, "mg.serum.deficient", None, "mg.serum.high")
+    j.status = _graded(mg, j, "mg.serum.deficient", None, "mg.serum.hypermagnesaemia")
     if j.status is Status.ADEQUATE and mg is not None:
         j.check("mg.serum.low", mg)
+        j.check("mg.serum.high", mg)  # above the reference interval: a note, not a verdict
+    elif j.status is Status.HIGH and mg is not None and j.check("mg.serum.severe", mg):
+        j.actions.append("seek-urgent-care")
     egfr = x.get("egfr")
     impaired = ctx.kidney_disease or ctx.dialysis
     if egfr is not None:
@@ -468,6 +472,8 @@ _REQUIRED = frozenset(
         "mg.serum.deficient",
         "mg.serum.low",
         "mg.serum.high",
+        "mg.serum.hypermagnesaemia",
+        "mg.serum.severe",
         "b6.plp.deficient",
         "b6.plp.low",
     }
@@ -506,6 +512,7 @@ _ACTIONS = frozenset(
         "repeat-fasting-iron-studies",
         "check-mma",
         "magnesium-kidney-caution",
+        "seek-urgent-care",
         "see-clinician",
     }
 )
