@@ -228,7 +228,7 @@ def test_missing_data_never_yields_deficient_or_low(
     tests = {
         "iron": {"ferritin", "tsat"},
         "magnesium": {"magnesium"},
-        "vitamin_b12": {"vitamin_b12"},
+        "vitamin_b12": {"vitamin_b12", "mma", "homocysteine"},  # MMA is a B12 lab too
         "vitamin_b6": {"plp"},
         "vitamin_d": {"vitamin_d"},
         "folate": {"folate", "rbc_folate"},

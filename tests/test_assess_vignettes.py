@@ -48,7 +48,7 @@ def test_children_are_told_the_paediatric_criterion_was_used() -> None:
 
 def test_a_raised_mma_with_kidney_impairment_says_kidney_failure_raises_it() -> None:
     f = rn.assess({"vitamin_b12": 500, "mma": "400 nmol/L", "egfr": 40}).finding("vitamin_b12")
-    assert "kidney failure raises MMA" in f.rationale
+    assert "reduced kidney function raises MMA" in f.rationale
     assert any(v.analyte == "egfr" for v in f.values)
 
 
@@ -62,3 +62,11 @@ def test_a_rationale_quotes_only_the_cut_offs_that_decided() -> None:
     f = rn.assess({"ferritin": 40, "tsat": 25}).finding("iron")
     assert "between 75" not in f.rationale
     assert "100 ng/mL" not in f.rationale
+
+
+def test_mma_without_serum_b12_asks_for_the_serum_b12() -> None:
+    a = rn.assess({"mma": "800 nmol/L"})
+    assert a.finding("vitamin_b12").status is rn.Status.DEFICIENT
+    assert "serum vitamin b12 was not measured" in a.finding("vitamin_b12").rationale.lower()
+    assert "vitamin_b12" in a.missing_tests
+    assert "vitamin_b12" not in rn.assess({"mma": 0.2, "vitamin_b12": 400}).missing_tests

@@ -183,6 +183,10 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("raised MMA, eGFR 60", {"vitamin_b12": 500, "mma": "400 nmol/L", "egfr": 60}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_KIDNEY),
     V("raised MMA on dialysis", {"vitamin_b12": 500, "mma": "400 nmol/L"}, DIALYSIS, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
     V("raised MMA, kidney disease", {"vitamin_b12": 300, "mma": "400 nmol/L"}, CKD, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
+    V("MMA 272 nmol/L, no serum B12", {"mma": "272 nmol/L"}, ADULT, "vitamin_b12", "deficient", (SEE,), MMA_ANY),
+    V("MMA 271 nmol/L, no serum B12", {"mma": "271 nmol/L"}, ADULT, "vitamin_b12", "indeterminate", (SEE,), MMA_ANY),
+    V("MMA 800 nmol/L, eGFR 45, no serum B12", {"mma": "800 nmol/L", "egfr": 45}, ADULT, "vitamin_b12", "indeterminate", (SEE,), MMA_KIDNEY),
+    V("homocysteine 60 alone", {"homocysteine": 60}, ADULT, "vitamin_b12", "indeterminate", (SEE,), MMA_ANY),
     V("low B12 on dialysis stays deficient", {"vitamin_b12": 150, "mma": "400 nmol/L"}, DIALYSIS, "vitamin_b12", "deficient", (SEE,), NICE_B12),
     # magnesium
     V("magnesium 0.74 mmol/L", {"magnesium": "0.74 mmol/L"}, ADULT, "magnesium", "deficient", (SEE,), MG),

@@ -242,6 +242,8 @@ class Panel:
                     wanted.add(test)
             elif f.nutrient == "vitamin_b12" and "check-mma" in f.action_codes():
                 wanted.add("mma")
+            elif f.nutrient == "vitamin_b12":  # judged on MMA or homocysteine alone
+                wanted.add("vitamin_b12")
         wanted -= labs.keys()
         order = self.rules.analyte_order
         return tuple([a for a in order if a in wanted]) if wanted else ()

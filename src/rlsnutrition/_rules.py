@@ -337,13 +337,15 @@ def _iron_criteria_esrd(ferritin: float | None, tsat: float | None, j: Judge) ->
 def judge_b12(x: Values, ctx: Context, j: Judge) -> None:
     """NICE NG239 (2024): total B12 below 180 ng/L confirms deficiency, 180-350 ng/L is
     indeterminate and MMA can settle it; a raised MMA points to deficiency at any serum B12,
-    but kidney failure raises MMA too."""
+    but reduced kidney function raises MMA too."""
     b12, mma, hcy = x.get("vitamin_b12"), x.get("mma"), x.get("homocysteine")
-    if b12 is None:
+    if b12 is None and mma is None and hcy is None:
         j.status = Status.NOT_TESTED
         j.note("b12.none-measured")
         return
-    if j.check("b12.serum.deficient", b12):
+    if b12 is None:
+        j.note("b12.no-serum-b12")
+    elif j.check("b12.serum.deficient", b12):
         j.status = Status.DEFICIENT
         return
     if mma is not None and j.check("b12.mma.elevated", mma, explain="always"):
@@ -356,7 +358,17 @@ def judge_b12(x: Values, ctx: Context, j: Judge) -> None:
             j.note("b12.kidney-raises-mma")
         else:
             j.status = Status.DEFICIENT
-            j.note("b12.normal-serum-not-enough")
+            if b12 is not None:
+                j.note("b12.normal-serum-not-enough")
+        return
+    if b12 is None:
+        # A normal MMA, or a homocysteine alone (which folate and kidneys raise too), cannot
+        # settle B12 status without the serum B12.
+        j.status = Status.INDETERMINATE
+        if mma is not None:
+            j.note("b12.normal-mma")
+        elif hcy is not None:
+            j.check("b12.homocysteine.elevated", hcy, explain="always")
         return
     if mma is not None:
         j.status = Status.ADEQUATE
@@ -502,6 +514,7 @@ _NOTES = frozenset(
         "b12.kidney-raises-mma",
         "b12.normal-serum-not-enough",
         "b12.normal-mma",
+        "b12.no-serum-b12",
     }
 )
 _ACTIONS = frozenset(
