@@ -15,7 +15,6 @@ THRESHOLDS = {
     "iron.ferritin.oral_iron": ("<=", 75, "ng/mL", ()),
     "iron.tsat.oral_iron": ("<", 20, "%", ()),
     "iron.ferritin.iv_iron": ("<=", 100, "ng/mL", ()),
-    "iron.tsat.iv_iron": ("<", 20, "%", ()),
     "iron.tsat.ceiling": (">=", 45, "%", ()),
     "iron.ferritin.ceiling": (">=", 300, "µg/L", ()),
     "iron.ferritin.oral_iron_child": ("<", 50, "ng/mL", ()),
@@ -126,3 +125,45 @@ def test_the_adult_criteria_start_at_18(age: int | None, status: rn.Status) -> N
     # ferritin 60: above the paediatric criterion (< 50), below the adult one (<= 75)
     f = rn.assess({"ferritin": 60, "tsat": 25}, context=rn.Context(age=age)).finding("iron")
     assert f.status is status
+
+
+# Thresholds no rule consults, each documented as informational in docs/clinical-basis.md.
+INFORMATIONAL = {"folate.rbc.ntd_prevention"}
+
+
+def test_every_threshold_is_consulted_by_a_rule_or_documented_as_informational(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Run every vignette and record the thresholds the rules compare a value with (and the
+    hemoglobin cut-offs the warnings use): a threshold no rule reads is dead data, and
+    changing it would fail nothing."""
+    from pathlib import Path
+
+    from vignettes import VIGNETTES
+
+    from rlsnutrition import _panel, _rules
+
+    consulted: set[str] = set()
+    check = _rules.Judge.check
+    cutoff = _rules.hemoglobin_cutoff
+
+    def recording(self: _rules.Judge, tid: str, x: float, *, explain: str = "held") -> bool:
+        consulted.add(tid)
+        return check(self, tid, x, explain=explain)
+
+    def recording_cutoff(ctx: rn.Context, rules: _rules.Rules) -> _rules.Cut | None:
+        cut = cutoff(ctx, rules)
+        if cut is not None:
+            consulted.add(cut.threshold.id)
+        return cut
+
+    monkeypatch.setattr(_rules.Judge, "check", recording)
+    monkeypatch.setattr(_panel, "hemoglobin_cutoff", recording_cutoff)
+    _panel.panel_for(_rules.rules_for(rn._knowledge.knowledge())).memo.clear()
+    for v in VIGNETTES:
+        rn.assess(v.labs, context=rn.Context(**v.context))  # type: ignore[arg-type]
+    every = {t.id for t in rn.thresholds()}
+    assert every - consulted == INFORMATIONAL
+    basis = (Path(__file__).parent.parent / "docs" / "clinical-basis.md").read_text("utf-8")
+    for tid in INFORMATIONAL:
+        assert f"`{tid}` is a population-level" in basis

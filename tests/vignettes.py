@@ -69,6 +69,14 @@ MG_HIGH = (
     "RCPA (via Therapeutic Guidelines, secondary): adult normal range 0.8-1.0 mmol/L, "
     "hypermagnesaemia above 1.0 mmol/L, severe intoxication above 2.0 to 2.5 mmol/L."
 )
+IOM_VITD = (
+    "IOM 2011: 25(OH)D < 30 nmol/L (< 12 ng/mL) at risk of deficiency, 30-50 nmol/L (12-20 "
+    "ng/mL) some at risk of inadequacy, > 125 nmol/L (> 50 ng/mL) may be cause for concern."
+)
+IOM_B6 = (
+    "IOM 1998: plasma PLP 20 nmol/L is the cut-off of adequacy; 30 nmol/L the traditional lower "
+    "end of normal (Leklem 1990)."
+)
 FOLATE_RBC = "Pfeiffer 2016 (CDC/WHO/ODS): possible deficiency at RBC folate < 340 nmol/L."
 FOLATE_SERUM = (
     "WHO (indicator catalogue): possible folate deficiency below 4 ng/mL (10 nmol/L) of serum "
@@ -200,6 +208,18 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("magnesium 2.0 mmol/L", {"magnesium": "2.0 mmol/L"}, ADULT, "magnesium", "high", (SEE,), MG_HIGH),
     V("magnesium 2.01 mmol/L: urgent", {"magnesium": "2.01 mmol/L"}, ADULT, "magnesium", "high", ("seek-urgent-care", SEE), MG_HIGH),
     V("magnesium 0.8 mmol/L with kidney disease", {"magnesium": "0.8 mmol/L"}, CKD, "magnesium", "adequate", ("magnesium-kidney-caution",), MG),
+    # vitamin D (IOM 2011; the published ng/mL equivalents apply as published)
+    V("25(OH)D 11.9 ng/mL", {"vitamin_d": 11.9}, ADULT, "vitamin_d", "deficient", (SEE,), IOM_VITD),
+    V("25(OH)D 12 ng/mL", {"vitamin_d": 12}, ADULT, "vitamin_d", "low", (SEE,), IOM_VITD),
+    V("25(OH)D 49.9 nmol/L", {"vitamin_d": "49.9 nmol/L"}, ADULT, "vitamin_d", "low", (SEE,), IOM_VITD),
+    V("25(OH)D 20 ng/mL", {"vitamin_d": 20}, ADULT, "vitamin_d", "adequate", (), IOM_VITD),
+    V("25(OH)D 50 ng/mL", {"vitamin_d": 50}, ADULT, "vitamin_d", "adequate", (), IOM_VITD),
+    V("25(OH)D 50.1 ng/mL", {"vitamin_d": 50.1}, ADULT, "vitamin_d", "high", (SEE,), IOM_VITD),
+    # vitamin B6 (IOM 1998)
+    V("PLP 19.9 nmol/L", {"plp": 19.9}, ADULT, "vitamin_b6", "deficient", (SEE,), IOM_B6),
+    V("PLP 20 nmol/L", {"plp": 20}, ADULT, "vitamin_b6", "low", (SEE,), IOM_B6),
+    V("PLP 29.9 nmol/L", {"plp": 29.9}, ADULT, "vitamin_b6", "low", (SEE,), IOM_B6),
+    V("PLP 30 nmol/L", {"plp": 30}, ADULT, "vitamin_b6", "adequate", (), IOM_B6),
     # folate
     V("serum folate 3.9 ng/mL", {"folate": 3.9}, ADULT, "folate", "low", (SEE,), FOLATE_SERUM),
     V("serum folate 4.0 ng/mL: WHO's published figure", {"folate": 4.0}, ADULT, "folate", "adequate", (), FOLATE_SERUM),
@@ -221,6 +241,8 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("man of 15, Hb 125 g/L: the adult cut-off", {"hemoglobin": "125 g/L"}, {"age": 15, "sex": "male"}, "iron", "not_tested", (), WHO_HB, ("anaemia", "adult-thresholds")),
     V("woman, Hb 11.9 g/dL", {"hemoglobin": 11.9}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
     V("woman, Hb 12.0 g/dL", {"hemoglobin": 12.0}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ()),
+    V("woman, Hb 7.4 mmol/L (119.2 g/L)", {"hemoglobin": "7.4 mmol/L"}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
+    V("woman, Hb 7.5 mmol/L (120.9 g/L)", {"hemoglobin": "7.5 mmol/L"}, {"sex": "female"}, "iron", "not_tested", (), WHO_HB, ()),
     V("man, Hb 12.9 g/dL", {"hemoglobin": 12.9}, {"sex": "male"}, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
     V("man, Hb 13.0 g/dL", {"hemoglobin": 13.0}, {"sex": "male"}, "iron", "not_tested", (), WHO_HB, ()),
     V("pregnant, Hb 10.9 g/dL", {"hemoglobin": 10.9}, PREGNANT, "iron", "not_tested", (), WHO_HB, ("anaemia",)),
