@@ -294,10 +294,12 @@ def _iron_criteria_adult(ferritin: float | None, tsat: float | None, j: Judge) -
     oral = iv = tsat_low = False
     if ferritin is not None:
         oral = iv = j.check("iron.ferritin.oral_iron", ferritin)
-        if not oral:
-            iv = j.check("iron.ferritin.iv_iron", ferritin, explain="always")
     if tsat is not None:
         tsat_low = j.check("iron.tsat.oral_iron", tsat, explain="always")
+    if ferritin is not None and not oral:
+        # The IV-only band (75-100) is quoted where it decides: when it holds, or when the
+        # TSAT criterion does not already suggest IV iron.
+        iv = j.check("iron.ferritin.iv_iron", ferritin, explain="held" if tsat_low else "always")
     if tsat_low and ferritin is None:
         # TSAT alone meets the AASM criterion, but iron is not suggested above the ferritin
         # ceiling, so no iron until ferritin is known.
