@@ -159,7 +159,9 @@ def test_every_threshold_is_consulted_by_a_rule_or_documented_as_informational(
 
     monkeypatch.setattr(_rules.Judge, "check", recording)
     monkeypatch.setattr(_panel, "hemoglobin_cutoff", recording_cutoff)
-    _panel.panel_for(_rules.rules_for(rn._knowledge.knowledge())).memo.clear()
+    from rlsnutrition._knowledge import knowledge
+
+    _panel.panel_for(_rules.rules_for(knowledge())).memo.clear()
     for v in VIGNETTES:
         rn.assess(v.labs, context=rn.Context(**v.context))  # type: ignore[arg-type]
     every = {t.id for t in rn.thresholds()}
