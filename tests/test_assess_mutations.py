@@ -22,6 +22,8 @@ THRESHOLDS = {
     "iron.esrd.tsat.iv_iron": ("<", 20, "%", ()),
     "iron.ferritin.deficient": ("<", 15, "µg/L", ()),
     "iron.ferritin.deficient_inflammation": ("<", 70, "µg/L", ()),
+    "iron.ferritin.deficient_under5": ("<", 12, "µg/L", ()),
+    "iron.ferritin.deficient_inflammation_under5": ("<", 30, "µg/L", ()),
     "iron.crp.inflammation": (">", 5, "mg/L", ()),
     "iron.hemoglobin.anaemia_female": ("<", 120, "g/L", ((12.0, "g/dL"),)),
     "iron.hemoglobin.anaemia_male": ("<", 130, "g/L", ((13.0, "g/dL"),)),

@@ -96,6 +96,10 @@ IV_NEEDS_TSAT = (
     "IRLSSG 2018: ferric carboxymaltose with ferritin < 300 µg/L and transferrin saturation "
     "< 45%; AASM 2024: oral iron at ferritin <= 75 ng/mL, on ferritin alone."
 )
+WHO_UNDER5 = (
+    "WHO 2020 (as summarised): iron deficiency at ferritin < 12 µg/L under 5 years (< 30 with "
+    "inflammation), < 15 µg/L from 5 years (< 70 with inflammation)."
+)
 CHILD_DIALYSIS = (
     "AASM 2024: the ESRD criterion (IV iron sucrose) is for adults; children are judged by the "
     "paediatric criterion (ferritin < 50 ng/mL, oral iron), and a paediatric nephrologist decides."
@@ -161,6 +165,11 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("child, ferritin 49", {"ferritin": 49, "tsat": 25}, CHILD_10, "iron", "low", (ORAL, SEE), CHILD),
     V("child, ferritin 50", {"ferritin": 50, "tsat": 25}, CHILD_10, "iron", "adequate", (), CHILD),
     V("child, ferritin 10: never IV iron", {"ferritin": 10, "tsat": 25}, CHILD_10, "iron", "deficient", (ORAL, SEE), CHILD),
+    V("age 3, ferritin 11.9", {"ferritin": 11.9, "tsat": 25}, {"age": 3}, "iron", "deficient", (ORAL, SEE), WHO_UNDER5),
+    V("age 3, ferritin 12: the under-5 cut-off", {"ferritin": 12, "tsat": 25}, {"age": 3}, "iron", "low", (ORAL, SEE), WHO_UNDER5),
+    V("age 3, CRP 10, ferritin 29.9", {"ferritin": 29.9, "tsat": 25, "crp": 10}, {"age": 3}, "iron", "deficient", (ORAL, SEE), WHO_UNDER5),
+    V("age 3, CRP 10, ferritin 30", {"ferritin": 30, "tsat": 25, "crp": 10}, {"age": 3}, "iron", "low", (ORAL, SEE), WHO_UNDER5),
+    V("age 5, ferritin 14: the 5-and-over cut-off", {"ferritin": 14, "tsat": 25}, {"age": 5}, "iron", "deficient", (ORAL, SEE), WHO_UNDER5),
     V("age 17, ferritin 60", {"ferritin": 60, "tsat": 25}, AGE_17, "iron", "adequate", (), CHILD),
     V("age 18, ferritin 60: the adult criterion", {"ferritin": 60, "tsat": 25}, AGE_18, "iron", "low", (ORAL, IV, SEE), AASM_ADULT),
     V("child on dialysis: no IV iron", {"ferritin": 150, "tsat": 15}, {"age": 12, "dialysis": True}, "iron", "low", (SEE,), CHILD_DIALYSIS),

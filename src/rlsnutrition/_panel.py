@@ -119,7 +119,7 @@ class Panel:
         two bisections per value and putting its values into the reasons' words. Censored
         results take the direct path.
         """
-        flags = (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, self.rules.is_child(ctx))
+        flags = self.rules.verdict_flags(ctx)
         memo = self.memo
         get = labs.get
         out: list[Finding] = []

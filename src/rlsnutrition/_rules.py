@@ -115,6 +115,24 @@ class Rules:
     def is_child(self, ctx: Context) -> bool:
         return ctx.age is not None and ctx.age < self.adult_age
 
+    def ferritin_deficiency(self, ctx: Context, inflamed: bool) -> str:
+        """The WHO ferritin deficiency threshold for this person's age, with or without
+        inflammation: the first row of rules.json's table that fits."""
+        for row in self.book.ferritin_deficiency:
+            if row.inflammation == inflamed and _ages_fit(ctx.age, row.age_min, row.age_max):
+                return row.threshold
+        raise DataError(f"rules.json: ferritin_deficiency has no row for age {ctx.age}")
+
+    def verdict_flags(self, ctx: Context) -> tuple[object, ...]:
+        """The facts of a context a verdict reads: equal flags, equal verdicts for equal labs."""
+        return (
+            ctx.pregnant,
+            ctx.kidney_disease,
+            ctx.dialysis,
+            self.is_child(ctx),
+            self.ferritin_deficiency(ctx, False),
+        )
+
     def references(self, steps: list[Step]) -> tuple[Reference, ...]:
         """The sources behind the thresholds and notes of ``steps``, each once."""
         refs: dict[str, Reference] = {}
@@ -133,6 +151,14 @@ class Rules:
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
+
+
+def _ages_fit(age: int | None, age_min: int | None, age_max: int | None) -> bool:
+    """Whether a row for ages ``age_min``-``age_max`` fits ``age`` (an unknown age fits only
+    rows open upwards)."""
+    if age is None:
+        return age_max is None
+    return (age_min is None or age >= age_min) and (age_max is None or age <= age_max)
 
 
 class BuiltOnce(Generic[_In, _Out]):
@@ -220,12 +246,8 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         else:
             j.status = Status.HIGH
         return
-    if ferritin is not None:
-        deficiency = (
-            "iron.ferritin.deficient_inflammation" if inflamed else "iron.ferritin.deficient"
-        )
-        if j.check(deficiency, ferritin):
-            j.status = Status.DEFICIENT
+    if ferritin is not None and j.check(j.rules.ferritin_deficiency(ctx, inflamed), ferritin):
+        j.status = Status.DEFICIENT
     if ctx.dialysis and not child:
         oral, iv, below, undecided = _iron_criteria_esrd(ferritin, tsat, j)
     elif ferritin is not None and j.check("iron.ferritin.ceiling", ferritin):
@@ -464,6 +486,8 @@ _REQUIRED = frozenset(
         "iron.crp.inflammation",
         "iron.ferritin.deficient",
         "iron.ferritin.deficient_inflammation",
+        "iron.ferritin.deficient_under5",
+        "iron.ferritin.deficient_inflammation_under5",
         "iron.ferritin.oral_iron",
         "iron.ferritin.iv_iron",
         "iron.ferritin.ceiling",

@@ -105,9 +105,13 @@ def _check_rules(files: Files, k: Knowledge) -> None:
                 f"rules.json: {rule.nutrient}'s first_test {rule.first_test!r} is not one of "
                 "its lab_tests"
             )
-    for row in book.hemoglobin:
-        if row.threshold not in thresholds:
-            raise DataError(f"rules.json: hemoglobin names unknown threshold {row.threshold!r}")
+    for table, rows in (
+        ("hemoglobin", book.hemoglobin),
+        ("ferritin_deficiency", book.ferritin_deficiency),
+    ):
+        for row in rows:
+            if row.threshold not in thresholds:
+                raise DataError(f"rules.json: {table} names unknown threshold {row.threshold!r}")
     for section, entries in (
         ("actions", book.actions),
         ("notes", book.notes),

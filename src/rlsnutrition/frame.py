@@ -59,8 +59,7 @@ _WARNING_INPUTS = ("crp", "ferritin", "hemoglobin")
 
 
 def _verdict_flags(ctx: Context) -> Hashable:
-    rules = rules_for(knowledge())
-    return (ctx.pregnant, ctx.kidney_disease, ctx.dialysis, rules.is_child(ctx))
+    return rules_for(knowledge()).verdict_flags(ctx)
 
 
 def _warning_flags(ctx: Context) -> Hashable:

@@ -599,6 +599,18 @@ class HemoglobinCutoff:
 
 
 @attrs.frozen
+class FerritinCutoff:
+    """Which ferritin deficiency threshold applies to whom: the first row whose
+    ``inflammation`` matches (CRP above the inflammation cut-off or not) and whose ages hold
+    the person wins; an unknown age matches only rows open upwards (``age_max`` None)."""
+
+    threshold: str
+    inflammation: bool
+    age_min: int | None = None
+    age_max: int | None = None
+
+
+@attrs.frozen
 class CodedText:
     """A sentence the rules show (an action, a note in a rationale, a warning), under a stable
     code or id, with the sources it rests on."""
@@ -619,3 +631,4 @@ class RuleBook:
     notes: tuple[CodedText, ...]
     warnings: tuple[CodedText, ...]
     references: tuple[Reference, ...]
+    ferritin_deficiency: tuple[FerritinCutoff, ...] = ()
