@@ -301,10 +301,10 @@ def test_vitamin_b6_by_plasma_plp(value: object, status: rn.Status) -> None:
     ("ferritin", "status"),
     [
         ("<5", S.DEFICIENT),
-        ("<50", S.INDETERMINATE),
+        ("<50", S.LOW),  # deficient or low: the common actions, the less severe status
         (">150", S.ADEQUATE),  # no iron below or above the ferritin ceiling with TSAT 25
         (">300", S.ADEQUATE),  # at or above the ceiling with a normal TSAT: no iron, not high
-        ("<=15", S.INDETERMINATE),
+        ("<=15", S.LOW),
     ],
 )
 def test_censored_values_are_judged_conservatively_and_say_so(

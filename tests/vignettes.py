@@ -100,6 +100,10 @@ WHO_UNDER5 = (
     "WHO 2020 (as summarised): iron deficiency at ferritin < 12 µg/L under 5 years (< 30 with "
     "inflammation), < 15 µg/L from 5 years (< 70 with inflammation)."
 )
+CENSORED = (
+    "A censored result is judged at both ends of its range: where every end meets a criterion, "
+    "the actions common to all hold, with the less severe status; otherwise indeterminate."
+)
 CHILD_DIALYSIS = (
     "AASM 2024: the ESRD criterion (IV iron sucrose) is for adults; children are judged by the "
     "paediatric criterion (ferritin < 50 ng/mL, oral iron), and a paediatric nephrologist decides."
@@ -141,6 +145,9 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("TSAT 50 % with ferritin 75.1", {"ferritin": 75.1, "tsat": 50}, ADULT, "iron", "high", (AVOID, SEE), IRLSSG_45),
     V("child, TSAT 50 % with ferritin 49", {"ferritin": 49, "tsat": 50}, CHILD_10, "iron", "indeterminate", (AVOID, REPEAT, SEE), FASTING),
     V("child, TSAT 50 % with ferritin 50", {"ferritin": 50, "tsat": 50}, CHILD_10, "iron", "high", (AVOID, SEE), IRLSSG_45),
+    # censored ferritin: across "<100" every value meets an IV criterion
+    V("ferritin <100, TSAT 25 %", {"ferritin": "<100", "tsat": 25}, ADULT, "iron", "low", (IV, SEE), CENSORED),
+    V("ferritin <101, TSAT 25 %", {"ferritin": "<101", "tsat": 25}, ADULT, "iron", "indeterminate", (SEE,), CENSORED),
     # one value alone
     V("TSAT 30 % alone", {"tsat": 30}, ADULT, "iron", "indeterminate", (SEE,), ONE_VALUE),
     V("TSAT 15 % alone: below target, ferritin needed", {"tsat": 15}, ADULT, "iron", "low", (SEE,), ONE_VALUE),

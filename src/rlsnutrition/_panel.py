@@ -181,13 +181,18 @@ class Panel:
         if len({o.key() for o in outcomes}) == 1:
             note = Reason(None, None, True, censored(ranges, None))
             return self.verdict(outcomes[0], note).finding(nid, reported, relevant)
-        # The ends disagree: indeterminate, citing every cut-off either end was judged by.
-        note = Reason(
-            None, None, True, censored(ranges, sorted({o.status.value for o in outcomes}))
-        )
+        # The ends disagree: indeterminate, citing every cut-off either end was judged by;
+        # but where every end is below target (deficient or low), the actions common to all
+        # of them hold across the range, with the less severe status.
+        statuses = {o.status for o in outcomes}
+        status, codes = Status.INDETERMINATE, ["see-clinician"]
+        if statuses <= {Status.DEFICIENT, Status.LOW}:
+            status = Status.LOW if Status.LOW in statuses else Status.DEFICIENT
+            codes = [c for c in outcomes[0].actions if all(c in o.actions for o in outcomes)]
+        note = Reason(None, None, True, censored(ranges, sorted(s.value for s in statuses)))
         verdict = Verdict(
-            Status.INDETERMINATE,
-            (self.rules.actions["see-clinician"],),
+            status,
+            tuple(self.rules.actions[c] for c in dict.fromkeys(codes)),
             self.rules.references([s for o in outcomes for s in o.steps]),
             ((note, _NOTE, "", ""),),
             (note,),
