@@ -541,3 +541,51 @@ def test_assess_many_refuses_a_single_panel_and_names_the_panel_that_failed() ->
         list(rn.assess_many([{"ferritin": 4}, {"feritin": 4}]))
     if sys.version_info >= (3, 11):  # exceptions carry notes from 3.11
         assert caught.value.__notes__ == ["in panel 1 given to assess_many()"]
+
+
+_OPT_TEXT = st.none() | st.text(max_size=12)
+_OPT_FLOAT = st.none() | st.floats(allow_nan=False)
+
+
+@given(
+    st.tuples(
+        st.text(max_size=12),
+        st.floats(allow_nan=False),
+        st.text(max_size=12),
+        _OPT_TEXT,
+        _OPT_FLOAT,
+        _OPT_TEXT,
+        _OPT_TEXT,
+    )
+)
+def test_fast_judged_value_constructor_equals_the_class(fields: tuple[Any, ...]) -> None:
+    """The constructor the value reader uses for JudgedValue builds exactly what the class
+    builds: equal, same hash and repr, frozen, and the class itself if ever the record
+    gains a validator or a field (then the shortcut would skip it)."""
+    from rlsnutrition._parse import _judged
+
+    made, expected = _judged(*fields), rn.JudgedValue(*fields)
+    assert type(made) is rn.JudgedValue
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert attrs.asdict(made) == attrs.asdict(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.value = 1.0  # type: ignore[misc]
+
+
+def test_fast_judged_value_constructor_steps_aside_for_a_validator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rlsnutrition import _parse
+
+    @attrs.frozen
+    class Checked:
+        analyte: str = attrs.field(validator=attrs.validators.instance_of(str))
+        value: float = 0.0
+        unit: str = ""
+        comparator: str | None = None
+        given_value: float | None = None
+        given_unit: str | None = None
+        when: str | None = None
+
+    monkeypatch.setattr(_parse, "JudgedValue", Checked)
+    assert _parse._judged_constructor() is Checked

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -43,15 +44,22 @@ class Verdict(NamedTuple):
             reasons, text = self.whole, self.rationale
         else:
             built: list[Reason] = []
+            texts: list[str] = []
             for reason, step, before, after in self.parts:
                 if reason is None:
                     analyte = step.analyte or ""
                     text = before + shown[analyte] + after
                     reason = Reason(step.threshold, analyte, step.held, text)
+                    texts.append(text)
+                else:
+                    texts.append(reason.text)
                 built.append(reason)
             reasons = tuple(built)
-            text = rationale(reasons)
+            text = capitalized("; ".join(texts))  # rationale(reasons), its texts at hand
         return Finding(nid, self.status, text, self.actions, self.references, values, reasons)
+
+
+_comparator = operator.attrgetter("comparator")
 
 
 class Panel:
@@ -128,10 +136,7 @@ class Panel:
             if not relevant and not_tested is not None:
                 out.append(not_tested)
                 continue
-            censored_here = False
-            for m in relevant:
-                censored_here |= m.comparator is not None
-            if censored_here:
+            if any(map(_comparator, relevant)):  # a censored value (its comparator is never "")
                 out.append(self.directly(nid, relevant, ctx))
                 continue
             # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i

@@ -7,13 +7,16 @@ Anything else raises one of the documented errors, naming the input.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
 from typing import Literal, NamedTuple, NoReturn, get_args
+
+import attrs
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -171,18 +174,102 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measu
     """A plain, plausible, uncensored "number unit" read directly; None for anything else,
     which the general path reads (or refuses, naming the problem)."""
     text = raw.strip()
-    m = _NUMBER.match(text)
+    m = _number_match(text)
     if m is None or text[:1] in "+-":
         return None
     number = float(m[0]) + 0.0
     if not math.isfinite(number):
         return None
     unit = text[m.end() :].strip() or None
-    spec = _spec(analyte, unit, k, units)
-    value = to_default(number, spec)
-    if not _floor_for(k).get(analyte.id, 0.0) <= value <= _fast_limit(analyte, k):
+    if _plans_k is not k:
+        _reset_plans(k)
+    plan = _plans.get((units, analyte.id, unit))
+    if plan is None:
+        plan = _plan(analyte, unit, k, units)
+    factor, floor, limit, scale, default = plan
+    value = number * factor  # to_default()
+    if not floor <= value <= limit:
         return None  # also inf and nan
-    return _measurement(analyte, value, None, None, spec.unit, number)
+    judged = _judged(analyte.id, value, default, None, number, scale, None)
+    return _new_measurement(
+        (analyte.id, value, default, None, None, judged, format(number, ".4g"), scale)
+    )
+
+
+_number_match = _NUMBER.match
+# What Measurement(...) does (a NamedTuple's __new__ is tuple.__new__ of its fields), called
+# directly with the fields as one tuple.
+_new_measurement = functools.partial(tuple.__new__, Measurement)
+
+
+_JUDGED_FIELDS = ("analyte", "value", "unit", "comparator", "given_value", "given_unit", "when")
+
+
+def _judged_constructor() -> Callable[..., JudgedValue]:
+    """A constructor for JudgedValue equal to the class (tests compare them), which sets each
+    slot through its descriptor instead of attrs' per-field ``object.__setattr__`` calls. It
+    is used only while JudgedValue's ``__init__`` does nothing but set its fields in order: no
+    validator, converter or init hook; otherwise the class itself."""
+    fields = attrs.fields(JudgedValue)
+    plain = (
+        all(f.init and f.validator is None and f.converter is None for f in fields)
+        and not hasattr(JudgedValue, "__attrs_pre_init__")
+        and not hasattr(JudgedValue, "__attrs_post_init__")
+        and "__slots__" in JudgedValue.__dict__
+        and [f.name for f in fields] == list(_JUDGED_FIELDS)
+    )
+    if not plain:
+        return JudgedValue
+    s0, s1, s2, s3, s4, s5, s6 = (getattr(JudgedValue, f.name).__set__ for f in fields)
+    new = object.__new__
+
+    def judged(
+        analyte: str,
+        value: float,
+        unit: str,
+        comparator: str | None,
+        given_value: float | None,
+        given_unit: str | None,
+        when: str | None,
+    ) -> JudgedValue:
+        self: JudgedValue = new(JudgedValue)
+        s0(self, analyte)
+        s1(self, value)
+        s2(self, unit)
+        s3(self, comparator)
+        s4(self, given_value)
+        s5(self, given_unit)
+        s6(self, when)
+        return self
+
+    return judged
+
+
+_judged = _judged_constructor()
+
+# What reading "number unit" for an analyte needs, in one dict hit per (units, analyte, unit
+# text): the unit's factor to the default unit, the analyte's plausible floor and fast limit
+# in that unit, the unit's accepted spelling and the default unit. Bounded like `_specs`.
+_Plan = tuple[float, float, float, str, str]
+_plans: dict[tuple[str, str, object], _Plan] = {}
+_plans_k: Knowledge | None = None
+
+
+def _reset_plans(k: Knowledge) -> None:
+    global _plans_k
+    _plans.clear()
+    _plans_k = k
+
+
+def _plan(analyte: Analyte, unit: str | None, k: Knowledge, units: Units) -> _Plan:
+    spec = _spec(analyte, unit, k, units)  # raises for a unit the analyte does not accept
+    floor = _floor_for(k).get(analyte.id, 0.0)
+    plan = (spec.factor, floor, _fast_limit(analyte, k), spec.unit, analyte.default_unit)
+    if unit is None or len(unit) <= _MEMO_TEXT:
+        if len(_plans) >= _MEMO_SIZE:
+            _plans.clear()
+        _plans[(units, analyte.id, unit)] = plan
+    return plan
 
 
 def _spec(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> UnitSpec:
@@ -336,14 +423,22 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
     out: dict[str, Measurement] = {}
     repeated: dict[str, list[Measurement]] = {}
     index = k.analyte_index
+    memo_get = _memo.get
     for key, raw in pairs:
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
             analyte = find_analyte(key, k)
-        memo_key = _memo_key(analyte, raw, units)
-        m = _memo.get(memo_key) if memo_key is not None else None
+        if type(raw) is str:  # the common case, its key built here (as _memo_key builds it)
+            memo_key: tuple[object, ...] | None = (
+                (analyte.id, units, str, raw) if len(raw) <= _MEMO_TEXT else None
+            )
+        else:
+            memo_key = _memo_key(analyte, raw, units)
+        m = memo_get(memo_key) if memo_key is not None else None
         if m is None:
-            m = measure(analyte, raw, k, units)
+            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or measure(
+                analyte, raw, k, units
+            )
             if memo_key is not None:
                 if len(_memo) >= _MEMO_SIZE:
                     _memo.clear()
