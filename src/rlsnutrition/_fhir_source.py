@@ -92,14 +92,17 @@ def _larger_than(doc: Any, limit: int) -> bool:
     stack = [doc]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)  # JSON's own types told by type(), without the ABC checks
+        if kind is int or kind is float or kind is bool or item is None:
+            size += 8
+        elif isinstance(item, str):
             size += len(item) + 3
-        elif isinstance(item, (Mapping, list, tuple)):
+        elif kind is dict or kind is list or isinstance(item, (Mapping, list, tuple)):
             if id(item) in seen:
                 continue
             seen.add(id(item))
             size += 2
-            if isinstance(item, Mapping):
+            if kind is dict or (kind is not list and isinstance(item, Mapping)):
                 stack.extend(item.keys())
                 stack.extend(item.values())
             else:
