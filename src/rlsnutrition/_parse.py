@@ -93,11 +93,7 @@ def measure(
 ) -> Measurement:
     """Read one value for ``analyte`` and convert it to the default unit; a value without a
     unit is read in the analyte's default unit for ``units``."""
-    if (
-        type(raw) is float
-        and units == "conventional"
-        and _floor_for(k).get(analyte.id, 0.0) <= raw <= _fast_limit(analyte, k)
-    ):
+    if type(raw) is float and units == "conventional" and _within(raw, plausible_range(analyte, k)):
         raw += 0.0  # -0.0 is 0.0, as given and as shown
         return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
     if type(raw) is str:
@@ -263,8 +259,8 @@ def _reset_plans(k: Knowledge) -> None:
 
 def _plan(analyte: Analyte, unit: str | None, k: Knowledge, units: Units) -> _Plan:
     spec = _spec(analyte, unit, k, units)  # raises for a unit the analyte does not accept
-    floor = _floor_for(k).get(analyte.id, 0.0)
-    plan = (spec.factor, floor, _fast_limit(analyte, k), spec.unit, analyte.default_unit)
+    floor, limit = plausible_range(analyte, k)
+    plan = (spec.factor, floor, limit, spec.unit, analyte.default_unit)
     if unit is None or len(unit) <= _MEMO_TEXT:
         if len(_plans) >= _MEMO_SIZE:
             _plans.clear()
@@ -294,47 +290,42 @@ _specs: dict[tuple[str, str, object], UnitSpec] = {}
 _specs_k: Knowledge | None = None
 
 
-def _fast_limit(analyte: Analyte, k: Knowledge) -> float:
-    """The largest value in the default unit that needs no plausibility message."""
-    return _limits_for(k).get(analyte.id, sys.float_info.max)
+def plausible_range(analyte: Analyte, k: Knowledge) -> tuple[float, float]:
+    """The values in the default unit that need no plausibility message: from the lower
+    plausibility bound (0 where the data sets none) to the lower of the upper bound by
+    definition (TSAT's 100 %) and the plausibility limit (the largest float where neither)."""
+    return _ranges_for(k).get(analyte.id, _NO_BOUNDS)
 
 
-def _limits_for(k: Knowledge) -> dict[str, float]:
-    """Each analyte's upper bound in its default unit: by definition (TSAT's 100 %) or its
-    plausibility limit, whichever is lower."""
-    global _limits, _limits_k
-    if _limits_k is not k:
-        limits: dict[str, float] = {}
-        for a in k.analytes:
-            bounds = [a.max_plausible] if a.max_plausible is not None else []
-            if a.plausibility is not None:
-                spec = unit_spec(a, a.plausibility.unit, k)
-                bounds.append(to_default(a.plausibility.max, spec))
-            if bounds:
-                limits[a.id] = min(bounds)
-        _limits, _limits_k = limits, k
-    return _limits
+_NO_BOUNDS = (0.0, sys.float_info.max)
 
 
-_limits: dict[str, float] = {}
-_limits_k: Knowledge | None = None
+def _within(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
 
 
-def _floor_for(k: Knowledge) -> dict[str, float]:
-    """Each analyte's lower plausibility bound in its default unit, where it has one."""
-    global _floors, _floors_k
-    if _floors_k is not k:
-        floors: dict[str, float] = {}
+def _ranges_for(k: Knowledge) -> dict[str, tuple[float, float]]:
+    """`plausible_range` of every analyte with a bound, computed once per loaded knowledge."""
+    global _ranges, _ranges_k
+    if _ranges_k is not k:
+        ranges: dict[str, tuple[float, float]] = {}
         for a in k.analytes:
             p = a.plausibility
-            if p is not None and p.min is not None:
-                floors[a.id] = to_default(p.min, unit_spec(a, p.unit, k))
-        _floors, _floors_k = floors, k
-    return _floors
+            floor = 0.0
+            bounds = [a.max_plausible] if a.max_plausible is not None else []
+            if p is not None:
+                spec = unit_spec(a, p.unit, k)
+                bounds.append(to_default(p.max, spec))
+                if p.min is not None:
+                    floor = to_default(p.min, spec)
+            if bounds or floor:
+                ranges[a.id] = (floor, min(bounds) if bounds else sys.float_info.max)
+        _ranges, _ranges_k = ranges, k
+    return _ranges
 
 
-_floors: dict[str, float] = {}
-_floors_k: Knowledge | None = None
+_ranges: dict[str, tuple[float, float]] = {}
+_ranges_k: Knowledge | None = None
 
 
 def _check_plausible(
@@ -342,11 +333,10 @@ def _check_plausible(
 ) -> None:
     """Refuse a value that cannot be real in the unit it is read in, naming the accepted unit
     it most likely was in: the one closest in size below that unit in which it is plausible."""
-    floor = _floor_for(k).get(analyte.id)
-    limit = _limits_for(k).get(analyte.id)
-    if floor is not None and value < floor:
+    floor, limit = plausible_range(analyte, k)
+    if value < floor:
         _refuse_below(analyte, raw, number, spec, floor, limit)
-    if limit is None or value <= limit:
+    if value <= limit:
         return
     bound = f"{from_default(limit, spec):.12g} {spec.unit}"
     if analyte.max_plausible is not None and value > analyte.max_plausible:
@@ -363,13 +353,14 @@ def _check_plausible(
 
 
 def _refuse_below(
-    analyte: Analyte, raw: object, number: float, spec: UnitSpec, floor: float, limit: float | None
+    analyte: Analyte, raw: object, number: float, spec: UnitSpec, floor: float, limit: float
 ) -> NoReturn:
     """Refuse a value too small to be real in its unit, naming the larger accepted unit(s)
     in which it is plausible, or what the data says such a value most likely was."""
-    top = math.inf if limit is None else limit
     fits = [
-        u for u in analyte.units if u.factor > spec.factor and floor <= to_default(number, u) <= top
+        u
+        for u in analyte.units
+        if u.factor > spec.factor and floor <= to_default(number, u) <= limit
     ]
     plausibility = analyte.plausibility
     assert plausibility is not None

@@ -32,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the test e
 from . import Context, Finding, RLSNutritionError, assess, lookup_analyte, nutrients
 from ._knowledge import knowledge
 from ._panel import panel_for
-from ._parse import Units, _fast_limit, _floor_for, measure
+from ._parse import Units, measure, plausible_range
 from ._rules import hemoglobin_cutoff, rules_for
 from ._units import to_default, unit_spec
 from .errors import InvalidArgumentError, UnknownAnalyteError, show
@@ -128,8 +128,7 @@ class _Column:
         self.scale = np.full(n, -1, dtype=np.int64)
         self.censored: dict[tuple[object, ...], int] = {}
         self.specs: dict[str, UnitSpec | None] = {}  # unit as written -> accepted unit
-        self.limit = _fast_limit(analyte, k)
-        self.floor = _floor_for(k).get(analyte.id, 0.0)
+        self.floor, self.limit = plausible_range(analyte, k)
         if is_numeric_dtype(cells.dtype) and not is_bool_dtype(cells.dtype):
             number = cells.to_numpy(dtype=float, na_value=np.nan)
             self.raw: np.ndarray[Any, Any] = number
