@@ -64,6 +64,7 @@ if _TYPE_CHECKING:
     from . import fhir as fhir
     from ._assess import assess, assess_many
     from ._json import assessment_json_schema
+    from ._reading import parse_value, read_value
     from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Reason, Status
     from .fhir import FhirLabs
     from .labs import Conflict, Context, LabResult, Latest, latest
@@ -89,6 +90,8 @@ _LAZY = {
     "Latest": ".labs",
     "Conflict": ".labs",
     "FhirLabs": ".fhir",
+    "parse_value": "._reading",
+    "read_value": "._reading",
 }
 
 
@@ -121,7 +124,9 @@ def _publish(names: _Any = None) -> None:
         names = []
         for name, where in _LAZY.items():
             module = _sys.modules.get(__name__ + where)
-            if module is not None and name not in globals():
+            # (a module still being imported, such as the FHIR reader importing read_value,
+            # may not define its names yet: they are published on a later call)
+            if module is not None and name not in globals() and hasattr(module, name):
                 globals()[name] = getattr(module, name)
                 names.append(name)
     for name in names:
@@ -194,6 +199,8 @@ __all__ = [
     "lookup_analyte",
     "lookup_nutrient",
     "nutrients",
+    "parse_value",
+    "read_value",
     "rls_factors",
     "thresholds",
 ]

@@ -31,11 +31,10 @@ from typing import Any
 
 import attrs
 
+from . import parse_value, read_value
 from ._fhir_context import Medicine, read_context, read_medicines
 from ._fhir_refs import Index, Key, d, effective, lst, named, names_anywhere, s, shown, split
 from ._fhir_source import MAX_BYTES, FhirError, load
-from ._knowledge import Knowledge, knowledge
-from ._parse import measure, parse_number
 from .assessment import Note
 from .errors import InvalidLabValueError, UnknownUnitError, listed
 from .errors import show as _show
@@ -167,7 +166,7 @@ def read(source: object, *, patient: str | None = None, max_bytes: int = MAX_BYT
         raise FhirError(
             f"{name} is not a FHIR Observation, Bundle or DiagnosticReport (found {_show(kind)})"
         )
-    return _Reader(doc, name, knowledge()).read(patient)
+    return _Reader(doc, name).read(patient)
 
 
 def subject_is_global(subject: str) -> bool:
@@ -236,8 +235,7 @@ def _version(resource: dict[str, Any]) -> tuple[int | None, datetime | None]:
 class _Reader:
     """One read of one source: resolves references, judges each Observation once."""
 
-    def __init__(self, doc: dict[str, Any], name: str, k: Knowledge) -> None:
-        self.k = k
+    def __init__(self, doc: dict[str, Any], name: str) -> None:
         self.loinc = _loinc_map()
         self.index = Index()
         self.candidates: list[_Candidate] = []
@@ -583,18 +581,18 @@ class _Reader:
         elif isinstance(part.get("valueString"), str) or isinstance(part.get("valueInteger"), int):
             raw = part.get("valueString", part.get("valueInteger"))
             try:
-                value, comparator, text_unit = parse_number(analyte, raw)
+                given = parse_value(analyte, raw)
             except InvalidLabValueError:
                 self._skip(label, code, "invalid-value", f"value {_show(raw)} cannot be read")
                 return None
-            units = [text_unit]
+            value, comparator, units = given.value, given.comparator, [given.unit]
         else:
             self._skip(label, code, "no-value", "no numeric value (valueQuantity or valueString)")
             return None
         last_error = ""
         for unit in units:
             try:
-                m = measure(analyte, (value, unit), self.k)
+                m = read_value(analyte, (value, unit))
             except UnknownUnitError as exc:
                 last_error = str(exc)
                 continue
