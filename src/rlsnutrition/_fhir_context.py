@@ -193,7 +193,7 @@ def read_medicines(
         if match is not None:
             factor, ingredient, system, code, display = match
             name = s(d(concepts[0]).get("text")) or display or ingredient
-            label = index.node(resource).label
+            label = index.label(resource)
             found.append(Medicine(name, factor, system, code, label, status))
     return tuple(found)
 
@@ -293,7 +293,7 @@ def read_context(
                 continue
             value = _means(resource.get("valueCodeableConcept"), table)
             if value & {"pregnant", "not_pregnant"} and len(value) == 1:
-                label = index.node(resource).label
+                label = index.label(resource)
                 pregnancy.append((effective(resource), "pregnant" in value, label))
                 said = True
             continue

@@ -23,6 +23,7 @@ like a contained resource's name): ``("ref", url)``, ``("ident", system, value)`
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from typing import Any, NamedTuple
 
@@ -44,6 +45,10 @@ def s(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_ID_CHARS = string.ascii_letters + string.digits + "-."
+_TYPES: dict[str, bool] = {}  # whether a text is a resource type's name, for the few seen
+
+
 def split(ref: str) -> tuple[str | None, str, str] | None:
     """``(base, type, id)`` of a RESTful reference or URL, without its version: base is None
     for a relative one. None for anything else (a URN, an opaque URL)."""
@@ -52,7 +57,15 @@ def split(ref: str) -> tuple[str | None, str, str] | None:
     if rtype == "_history" and sep2:  # .../Type/id/_history/version
         head, sep, rid = rest.rpartition("/")
         rest, sep2, rtype = head.rpartition("/")
-    if not sep or not _TYPE.match(rtype) or not _ID.match(rid):
+    # an id is 1-64 of [A-Za-z0-9-.] (what _ID matches), told without a regular expression
+    if not sep or not rid or len(rid) > 64 or rid.strip(_ID_CHARS):
+        return None
+    is_type = _TYPES.get(rtype)
+    if is_type is None:
+        is_type = _TYPE.match(rtype) is not None
+        if len(_TYPES) < 1024:
+            _TYPES[rtype] = is_type
+    if not is_type:
         return None
     if not sep2 or rest in ("", "."):
         return None, rtype, rid
@@ -120,13 +133,14 @@ def names_anywhere(subject: str) -> bool:
 
 
 class Node(NamedTuple):
-    """Where one resource sits in the source."""
+    """Where one resource sits in the source. Its label and scope (see `Index.label` and
+    `Index.scope`) are written only when asked for: most resources never need them."""
 
     key: Key | None  # how references name it; None when nothing can
     base: str | None  # server base for relative references; None: none
     container: dict[str, Any] | None  # the resource that contains it
-    label: str  # for messages
-    scope: str  # unique to this resource object: contained ids live under it
+    name: str  # an entry's label; a contained resource's id ("?" when it has none)
+    n: int  # an entry's number in the source (from 1); a contained resource's, in its container
 
 
 class Index:
@@ -138,20 +152,27 @@ class Index:
         self.resources: list[dict[str, Any]] = []
         self.meta: dict[Key, tuple[str, str]] = {}  # subject key -> (type, id) it names
         self._written: dict[Key, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
-        self._subjects: dict[int, object] = {}
+        self._subjects: dict[int, Key | None] = {}
         self._keys: dict[tuple[str, str | None], Key] = {}
         # each container's contained resources by id, indexed once: "#id" costs one look-up
         self._contained: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
     def add_entry(self, resource: dict[str, Any], full_url: str | None) -> None:
-        rtype, rid = s(resource.get("resourceType")), s(resource.get("id"))
+        rtype, rid = resource.get("resourceType"), resource.get("id")
+        if not (isinstance(rtype, str) and rtype):  # s(), inline: this runs once per entry
+            rtype = None
+        if not (isinstance(rid, str) and rid):
+            rid = None
         key: str | None = None  # as text here; the node's key is ("ref", key)
         base: str | None = None
         parsed = None if full_url is None else split(full_url)
-        if full_url is not None and is_absolute(full_url):
+        if full_url is not None and (full_url.startswith("urn:") or "://" in full_url):
             if parsed is not None and parsed[0] is not None:
-                base, key = parsed[0], f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-                self.meta["ref", key] = (parsed[1], parsed[2])
+                base, rtype_, rid_ = parsed
+                # the URL itself unless it names a version (".../_history/2")
+                same = len(full_url) == len(base) + len(rtype_) + len(rid_) + 2
+                key = full_url if same else f"{base}/{rtype_}/{rid_}"
+                self.meta["ref", key] = (rtype_, rid_)
             else:
                 key = full_url  # a URN: names this entry, gives no base for relative ones
                 if rtype and rid:
@@ -160,46 +181,77 @@ class Index:
             base = ""  # no server known: relative references stay relative
             if parsed is not None:
                 key = f"{parsed[1]}/{parsed[2]}"
+                self.meta["ref", key] = (parsed[1], parsed[2])
             elif rtype and rid and _TYPE.match(rtype) and _ID.match(rid):
                 key = f"{rtype}/{rid}"
-            if key is not None:
-                rtype_, rid_ = key.split("/")
-                self.meta["ref", key] = (rtype_, rid_)
-        n = len(self.resources) + 1
+                self.meta["ref", key] = (rtype, rid)
+        resources = self.resources
+        n = len(resources) + 1
         label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
-        scope = f"{label} (entry {n})"
-        self._add(resource, Node(None if key is None else ("ref", key), base, None, label, scope))
-        by_id = self._contained[id(resource)] = {}
-        for i, inner in enumerate(lst(resource.get("contained"))):
+        if key is None:
+            self.nodes[id(resource)] = Node(None, base, None, label, n)
+        else:
+            ref_key = ("ref", key)
+            self.nodes[id(resource)] = Node(ref_key, base, None, label, n)
+            found = self.by_key.get(ref_key)
+            if found is None:
+                self.by_key[ref_key] = [resource]
+            else:
+                found.append(resource)
+        resources.append(resource)
+        contained = resource.get("contained")
+        if not (isinstance(contained, list) and contained):
+            return
+        by_id: dict[str, list[dict[str, Any]]] = {}
+        self._contained[id(resource)] = by_id
+        for i, inner in enumerate(contained):
             if isinstance(inner, dict):
-                if (found := s(inner.get("id"))) is not None:
-                    by_id.setdefault(found, []).append(inner)
-                inner_id = s(inner.get("id")) or "?"
-                inner_label = f"{label} contained #{inner_id}"
-                inner_scope = f"{scope} contained {i + 1}"
-                self._add(inner, Node(None, base, resource, inner_label, inner_scope))
-
-    def _add(self, resource: dict[str, Any], node: Node) -> None:
-        self.nodes[id(resource)] = node
-        self.resources.append(resource)
-        if node.key is not None:
-            self.by_key.setdefault(node.key, []).append(resource)
+                inner_id = s(inner.get("id"))
+                if inner_id is not None:
+                    by_id.setdefault(inner_id, []).append(inner)
+                self.nodes[id(inner)] = Node(None, base, resource, inner_id or "?", i + 1)
+                resources.append(inner)
 
     def node(self, resource: dict[str, Any]) -> Node:
         return self.nodes[id(resource)]
 
+    def label(self, resource: dict[str, Any]) -> str:
+        """How messages name a resource of the source."""
+        node = self.nodes[id(resource)]
+        if node.container is None:
+            return node.name
+        return f"{self.label(node.container)} contained #{node.name}"
+
+    def scope(self, resource: dict[str, Any]) -> str:
+        """Text unique to this resource object: contained ids and display text live under it."""
+        node = self.nodes[id(resource)]
+        if node.container is None:
+            return f"{node.name} (entry {node.n})"
+        return f"{self.scope(node.container)} contained {node.n}"
+
     def key_of(self, ref: str, holder: dict[str, Any]) -> Key:
         """The key of what ``ref``, written in ``holder``, names (whether or not the source
         holds it)."""
-        node = self.node(holder)
+        node = self.nodes[id(holder)]
         if ref.startswith("#"):
             outer = node.container if node.container is not None else holder
-            return ("contained", self.node(outer).scope, ref[1:])
+            return ("contained", self.scope(outer), ref[1:])
         memo = (ref, node.base)
         key = self._keys.get(memo)
         if key is None:
             key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
         return key
+
+    def _held_key(self, ref: str, base: str | None) -> Key | None:
+        """The key of a relative ``Type/id`` that names an entry of the source, found without
+        parsing ``ref``: the index's keys were parsed when it was built, so a key made of
+        ``base`` and a ``ref`` with one slash (``Type/id``, its type and id as they were
+        checked then) is the key ``_key_of`` gives. None when the source holds no such entry
+        (then ``key_of`` says what ``ref`` names)."""
+        if ref.count("/") != 1 or ref.startswith("urn:") or "://" in ref:
+            return None
+        key = ("ref", f"{base}/{ref}" if base else ref)
+        return key if key in self.by_key else None
 
     @staticmethod
     def _key_of(ref: str, base: str | None) -> str:
@@ -217,18 +269,21 @@ class Index:
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
         """The resources ``ref`` names (more than one: versions of one resource)."""
         if ref.startswith("#"):
-            node = self.node(holder)
+            node = self.nodes[id(holder)]
             outer = node.container if node.container is not None else holder
             return self._contained.get(id(outer), {}).get(ref[1:], [])
-        return self.by_key.get(self.key_of(ref, holder), [])
+        key = self._held_key(ref, self.nodes[id(holder)].base)
+        return self.by_key[key] if key is not None else self.by_key.get(self.key_of(ref, holder), [])
 
     def subject_of(self, resource: dict[str, Any]) -> Key | None:
         """Who ``resource`` is about, as a key that two resources share only when FHIR says they
         name the same one; None when it names no one."""
-        known = self._subjects.get(id(resource), self)
-        if known is self:
-            known = self._subjects[id(resource)] = self._subject_of(resource)
-        return known  # type: ignore[return-value]
+        subjects = self._subjects
+        rid = id(resource)
+        if rid in subjects:
+            return subjects[rid]
+        known = subjects[rid] = self._subject_of(resource)
+        return known
 
     def _subject_of(self, resource: dict[str, Any]) -> Key | None:
         subject = d(resource.get("subject"))
@@ -253,7 +308,7 @@ class Index:
         text = s(subject.get("display")) or value
         if text is None:
             return None
-        return ("text", self.node(resource).scope, text)
+        return ("text", self.scope(resource), text)
 
     def named(self, subject: Key) -> dict[str, Any] | None:
         """The resource a subject key names, when the source holds exactly one."""

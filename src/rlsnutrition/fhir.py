@@ -250,28 +250,36 @@ class _Reader:
         self._versions()
 
     def _flatten(self, doc: dict[str, Any], name: str) -> None:
-        stack: list[tuple[dict[str, Any], str | None, int]] = [(doc, None, 0)]
+        """Every resource of the source, in its order, Bundles in Bundles opened where they
+        stand (a stack of the entries still to read, one per Bundle open)."""
+        add = self.index.add_entry
+        if doc.get("resourceType") != "Bundle":
+            add(doc, None)
+            return
+        stack = [(iter(lst(doc.get("entry"))), doc.get("type") == "history", 1)]
         while stack:
-            resource, full_url, depth = stack.pop()
-            if depth < 0:  # a deletion in a history Bundle: `resource` is its entry
-                request = d(resource.get("request"))
-                url = full_url or s(request.get("url"))
-                if url is not None:
-                    self.deleted.append((url, len(self.index.resources)))
-                continue
-            if resource.get("resourceType") != "Bundle":
-                self.index.add_entry(resource, full_url)
-                continue
-            if depth >= _MAX_NESTING:
-                raise FhirError(f"{name} is nested too deeply to read (Bundles in Bundles)")
-            entries = [d(entry) for entry in lst(resource.get("entry"))]
-            history = resource.get("type") == "history"
-            for entry in reversed(entries):  # popped in the source's order
+            entries, history, depth = stack[-1]
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
                 inner = entry.get("resource")
                 if isinstance(inner, dict):
-                    stack.append((inner, s(entry.get("fullUrl")), depth + 1))
+                    if inner.get("resourceType") == "Bundle":
+                        if depth >= _MAX_NESTING:
+                            raise FhirError(
+                                f"{name} is nested too deeply to read (Bundles in Bundles)"
+                            )
+                        bundle = (iter(lst(inner.get("entry"))), inner.get("type") == "history")
+                        stack.append((*bundle, depth + 1))
+                        break
+                    full_url = entry.get("fullUrl")
+                    add(inner, full_url if isinstance(full_url, str) and full_url else None)
                 elif history and _is_deletion(entry):
-                    stack.append((entry, s(entry.get("fullUrl")), -1))
+                    url = s(entry.get("fullUrl")) or s(d(entry.get("request")).get("url"))
+                    if url is not None:
+                        self.deleted.append((url, len(self.index.resources)))
+            else:
+                stack.pop()
 
     def _deletions(self) -> None:
         """A history Bundle lists the newest version first; a DELETE there (or a response of
@@ -343,52 +351,66 @@ class _Reader:
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
-        plans: list[tuple[dict[str, Any], set[Key], str | None, str | None]] = []
-        for resource in self.index.resources:
-            container = self.index.node(resource).container
-            if container is not None and id(container) in self.retired:
+        index, retired = self.index, self.retired
+        nodes, subject_of = index.nodes, index.subject_of
+        # Whom each Observation is about, first: when it was taken, and whether the reports
+        # listing it disagree on that, matter only for the subject chosen (or for no one).
+        plans: list[tuple[dict[str, Any], set[Key], list[tuple[str | None, Key | None]]]] = []
+        for resource in index.resources:
+            if resource.get("resourceType") != "Observation" or id(resource) in retired:
+                continue
+            container = nodes[id(resource)].container
+            if container is not None and id(container) in retired:
                 continue  # contained in a retracted version
-            if resource.get("resourceType") == "Observation" and id(resource) not in self.retired:
-                plan = self._plan(resource, contexts.get(id(resource), []))
-                self.subjects |= plan[0]
-                plans.append((resource, *plan))
+            own = subject_of(resource)
+            subjects = set() if own is None else {own}
+            inherited = contexts.get(id(resource), [])
+            for _, inherited_subject in inherited:
+                if inherited_subject is not None:
+                    subjects.add(inherited_subject)
+            self.subjects |= subjects
+            plans.append((resource, subjects, inherited))
         subject = self._choose_subject(patient)
         # Only what is about the chosen subject, or about no one, is read and reported: other
         # people's results (and why theirs were skipped) are not this person's business.
         for holder_subject, skip in self.unresolved:
             if holder_subject in (subject, None):
                 self.skipped.append(skip)
-        for obs, subjects, when, ambiguous in plans:
-            label = self.index.node(obs).label
+        for obs, subjects, inherited in plans:
+            if subjects and subject not in subjects:
+                continue  # about someone else (or ambiguous among others)
+            when, ambiguous = self._when(obs, subjects, inherited)
+            label = index.label(obs)
             if ambiguous is not None:
-                if subject is None or subject in subjects:
+                if subjects or subject is None:
                     self._skip(label, _code_text(obs), "ambiguous-context", ambiguous)
-            elif subjects == {subject} or not subjects:
-                if not subjects and subject is not None:
-                    # In a source about someone, a result about no one may be anyone's.
-                    self._skip(
-                        label,
-                        _code_text(obs),
-                        "no-subject",
-                        f"it names no subject, and the other results are about {shown(subject)}",
-                    )
-                else:
-                    self._observation(obs, label, subject, when)
+            elif not subjects and subject is not None:
+                # In a source about someone, a result about no one may be anyone's.
+                self._skip(
+                    label,
+                    _code_text(obs),
+                    "no-subject",
+                    f"it names no subject, and the other results are about {shown(subject)}",
+                )
+            else:
+                self._observation(obs, label, subject, when)
         results = self._newest(self.candidates)
         notes: list[str] = []
         if self.unknown_status:
             notes.append(
                 f"{self.unknown_status} result(s) had status 'unknown' and were judged as given"
             )
-        current = [r for r in self.index.resources if id(r) not in self.retired]
+        current = index.resources
+        if retired:
+            current = [r for r in current if id(r) not in retired]
         dates = [w for w in (parse_when(r.when) for r in results) if w is not None]
-        held = self.index.named(subject) if subject is not None else None
+        held = index.named(subject) if subject is not None else None
         person = held if held is not None and held.get("resourceType") == "Patient" else None
         context, context_notes = read_context(
-            self.index, subject, person, current, max(dates, default=None)
+            index, subject, person, current, max(dates, default=None)
         )
         notes += context_notes
-        medicines = read_medicines(self.index, subject, current)
+        medicines = read_medicines(index, subject, current)
         return FhirLabs(
             tuple(results),
             tuple(self.skipped),
@@ -398,53 +420,53 @@ class _Reader:
             medicines,
         )
 
-    def _plan(
-        self, obs: dict[str, Any], inherited: list[tuple[str | None, Key | None]]
-    ) -> tuple[set[Key], str | None, str | None]:
-        """Whom an Observation is about, when it was taken, and why that is ambiguous (None:
-        it is not), from the Observation and the reports and panels listing it."""
-        own = self.index.subject_of(obs)
-        subjects = {own} if own is not None else set()
-        subjects |= {subject for _, subject in inherited if subject is not None}
+    @staticmethod
+    def _when(
+        obs: dict[str, Any], subjects: set[Key], inherited: list[tuple[str | None, Key | None]]
+    ) -> tuple[str | None, str | None]:
+        """When an Observation was taken, and why that (or whom it is about) is ambiguous
+        (None: it is not), from the Observation and the reports and panels listing it."""
         own_when = effective(obs)
         whens = {when for when, _ in inherited if when is not None}
         if len(subjects) > 1 or (own_when is None and len(whens) > 1):
             about = named(list(subjects)) if len(subjects) > 1 else sorted(whens)
             return (
-                subjects,
                 None,
                 "the reports or panels listing it disagree on whom or when it is about "
                 f"({', '.join(about)}); it is attributed to no one",
             )
-        return subjects, own_when or next(iter(whens), None), None
+        return own_when or next(iter(whens), None), None
 
     def _contexts(self) -> dict[int, list[tuple[str | None, Key | None]]]:
         """The dates and subjects each Observation inherits from the reports and panels that
         list it (an Observation listed by two that disagree is ambiguous, not first-come)."""
         contexts: dict[int, list[tuple[str | None, Key | None]]] = {}
-        index = self.index
+        index, retired = self.index, self.retired
+        resolve, subject_of = index.resolve, index.subject_of
         work: list[tuple[dict[str, Any], list[Any], tuple[str | None, Key | None]]] = []
         for resource in index.resources:
-            if id(resource) in self.retired:
-                continue
             rtype = resource.get("resourceType")
             if rtype == "DiagnosticReport":
-                work.append((resource, lst(resource.get("result")), (None, None)))
-            elif rtype == "Observation" and (members := _members(resource)):
+                if id(resource) not in retired:
+                    work.append((resource, lst(resource.get("result")), (None, None)))
+            elif (
+                rtype == "Observation"
+                and ("hasMember" in resource or "related" in resource)
+                and id(resource) not in retired
+                and (members := _members(resource))
+            ):
                 work.append((resource, members, (None, None)))
         while work:
             holder, refs, inherited = work.pop()
-            ctx = (
-                effective(holder) or inherited[0],
-                index.subject_of(holder) or inherited[1],
-            )
+            ctx = (effective(holder) or inherited[0], subject_of(holder) or inherited[1])
             if ctx[1] is not None:
                 self.subjects.add(ctx[1])  # a report about someone holds their results
-            label = index.node(holder).label
             for ref_obj in refs:
-                ref = s(d(ref_obj).get("reference"))
-                targets = [] if ref is None else index.resolve(ref, holder)
+                ref = ref_obj.get("reference") if isinstance(ref_obj, dict) else None
+                targets = resolve(ref, holder) if isinstance(ref, str) and ref else []
                 if not targets:
+                    ref = s(ref)
+                    label = index.label(holder)
                     skip = Skipped(
                         ref or label,
                         None,
@@ -454,13 +476,17 @@ class _Reader:
                     self.unresolved.append((ctx[1], skip))
                     continue
                 for target in targets:
-                    held = contexts.setdefault(id(target), [])
+                    held = contexts.get(id(target))
+                    if held is None:
+                        held = contexts[id(target)] = []
                     # Two different contexts already make it ambiguous: no need for more.
-                    if ctx in held or len(held) >= 2:
+                    elif ctx in held or len(held) >= 2:
                         continue
                     held.append(ctx)
-                    if target.get("resourceType") == "Observation" and (
-                        members := _members(target)
+                    if (
+                        target.get("resourceType") == "Observation"
+                        and ("hasMember" in target or "related" in target)
+                        and (members := _members(target))
                     ):
                         work.append((target, members, ctx))
         return contexts
