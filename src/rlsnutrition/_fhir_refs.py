@@ -168,7 +168,7 @@ class Index:
         parsed = None if full_url is None else split(full_url)
         if full_url is not None and (full_url.startswith("urn:") or "://" in full_url):
             if parsed is not None and parsed[0] is not None:
-                base, rtype_, rid_ = parsed
+                base, rtype_, rid_ = parsed[0], parsed[1], parsed[2]
                 # the URL itself unless it names a version (".../_history/2")
                 same = len(full_url) == len(base) + len(rtype_) + len(rid_) + 2
                 key = full_url if same else f"{base}/{rtype_}/{rid_}"

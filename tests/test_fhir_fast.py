@@ -1,0 +1,276 @@
+"""The faster FHIR reader (issue 12) reads every source as the reader before it did: the same
+FhirLabs (results, skips with their reasons, subject, notes, context, medicines) or the same
+FhirError, on drawn Bundles of several people, servers, reports, panels, contained resources
+and versions. ``fhir_reference`` is the reader as it was (rlsnutrition 4a9b38b)."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from typing import Any
+
+import fhir_reference as reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fhir import FHIRISH, JSONISH, bundle_of
+
+from rlsnutrition import fhir
+from rlsnutrition._fhir_refs import split
+
+SERVERS = ["http://a.org/fhir", "http://b.org/fhir", "https://example.com/base"]
+FULL_URLS = st.sampled_from(
+    [
+        *(f"{s}/Observation/{i}" for s in SERVERS[:2] for i in ("1", "2", "o-3")),
+        *(f"{s}/Patient/1" for s in SERVERS),
+        "http://a.org/fhir/Observation/1/_history/2",
+        "urn:uuid:1",
+        "urn:uuid:2",
+        "Observation/1",
+        "Observation/2",
+        "Patient/1",
+        "http://a.org/fhir/DiagnosticReport/r",
+        "not a url",
+    ]
+)
+REFS = st.sampled_from(
+    [
+        "Observation/1",
+        "Observation/2",
+        "Observation/o-3",
+        "http://a.org/fhir/Observation/1",
+        "http://b.org/fhir/Observation/2",
+        "Observation/1/_history/2",
+        "urn:uuid:1",
+        "urn:uuid:2",
+        "#c1",
+        "#c2",
+        "x/Observation/1",
+        "Observation",
+        "",
+    ]
+)
+SUBJECTS = st.just({"reference": "Patient/1"}) | st.sampled_from(
+    [
+        {"reference": "Patient/1"},
+        {"reference": "Patient/2"},
+        {"reference": "http://a.org/fhir/Patient/1"},
+        {"reference": "http://b.org/fhir/Patient/1"},
+        {"reference": "urn:uuid:p1"},
+        {"reference": "#p"},
+        {"reference": "Patient/1/_history/3"},
+        {"identifier": {"system": "urn:oid:1.2", "value": "1"}},
+        {"identifier": {"value": "1"}},
+        {"display": "Ann"},
+        {},
+    ]
+)
+WHENS = st.sampled_from([None, "2024-01-01", "2024-01", "2024-01-01T09:00:00+10:00", "2023"])
+CODES = st.sampled_from(["2276-4", "2502-3", "718-7", "1234-5"])
+_UNITS = {"2276-4": "ng/mL", "2502-3": "%", "718-7": "g/dL", "1234-5": "mg"}
+VALUES = st.sampled_from(
+    [
+        {"valueString": "<5 ng/mL"},
+        {"valueQuantity": {"value": 5}},
+        {"dataAbsentReason": {"text": "lost"}},
+        {},
+    ]
+)
+
+
+@st.composite
+def coded_values(draw: st.DrawFn) -> dict[str, Any]:
+    """A LOINC code and, mostly, a value in a unit its analyte accepts."""
+    code = draw(CODES)
+    value: dict[str, Any] = draw(VALUES)
+    if draw(st.integers(0, 3)):
+        number = draw(st.sampled_from([12, 30, 13.5, 40]))
+        value = {"valueQuantity": {"value": number, "unit": _UNITS[code]}}
+    return {"code": {"coding": [{"system": "http://loinc.org", "code": code}]}, **value}
+
+
+def _put(resource: dict[str, Any], key: str, value: object) -> None:
+    if value is not None:
+        resource[key] = value
+
+
+@st.composite
+def observations(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": draw(st.sampled_from(["final", "final", "amended", "preliminary", "unknown"])),
+        **draw(coded_values()),
+    }
+    _put(obs, "id", draw(st.sampled_from([None, "1", "2", "o-3", "c1"])))
+    _put(obs, "subject", draw(st.none() | SUBJECTS))
+    _put(obs, "effectiveDateTime", draw(WHENS))
+    if draw(st.booleans()):
+        obs["hasMember"] = [{"reference": r} for r in draw(st.lists(REFS, max_size=3))]
+    if draw(st.integers(0, 5)) == 0:
+        obs["related"] = [{"type": "has-member", "target": {"reference": draw(REFS)}}]
+    if draw(st.integers(0, 4)) == 0:
+        obs["focus"] = [{"reference": draw(st.sampled_from(["Patient/1", "Patient/9", "#p"]))}]
+    if draw(st.integers(0, 4)) == 0:
+        obs["meta"] = {"versionId": draw(st.sampled_from(["1", "2", "x"]))}
+    if depth == 0 and draw(st.integers(0, 3)) == 0:
+        obs["contained"] = draw(st.lists(contained(), max_size=3))
+    if draw(st.integers(0, 5)) == 0:
+        obs["component"] = draw(st.lists(coded_values(), max_size=2))
+    return obs
+
+
+@st.composite
+def contained(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["Observation", "Patient"]))
+    inner = draw(observations(depth=1)) if kind == "Observation" else {"resourceType": "Patient"}
+    inner["id"] = draw(st.sampled_from(["c1", "c2", "p"]))
+    return inner
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "resourceType": "DiagnosticReport",
+        "status": "final",
+        "result": [{"reference": r} for r in draw(st.lists(REFS, max_size=4))],
+    }
+    _put(report, "subject", draw(st.none() | SUBJECTS))
+    _put(report, "effectiveDateTime", draw(WHENS))
+    _put(report, "id", draw(st.sampled_from([None, "r"])))
+    if draw(st.booleans()):
+        report["contained"] = draw(st.lists(contained(), max_size=3))
+    return report
+
+
+@st.composite
+def others(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["Patient", "Condition", "MedicationStatement", "Observation"]))
+    resource: dict[str, Any] = {"resourceType": kind, "id": draw(st.sampled_from(["1", "2"]))}
+    if kind == "Patient":
+        resource["gender"] = draw(st.sampled_from(["female", "male"]))
+        resource["birthDate"] = "1980-05-01"
+    elif kind == "Condition":
+        resource["subject"] = draw(SUBJECTS)
+        code = draw(st.sampled_from(["46177005", "714152005", "77386006"]))
+        resource["code"] = {"coding": [{"system": "http://snomed.info/sct", "code": code}]}
+    elif kind == "Observation":  # pregnancy status
+        resource["subject"] = draw(SUBJECTS)
+        resource["status"] = "final"
+        resource["code"] = {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]}
+        answer = draw(st.sampled_from(["LA15173-0", "LA26683-5"]))
+        resource["valueCodeableConcept"] = {
+            "coding": [{"system": "http://loinc.org", "code": answer}]
+        }
+        _put(resource, "effectiveDateTime", draw(WHENS))
+    else:
+        resource["subject"] = draw(SUBJECTS)
+        resource["status"] = "active"
+        concept = {"coding": [{"system": "http://www.whocc.no/atc", "code": "N06AB06"}]}
+        resource["medicationCodeableConcept"] = concept
+    return resource
+
+
+@st.composite
+def entries(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
+    kinds = ["obs", "obs", "obs", "report", "other", "deleted"] + (["bundle"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
+    entry: dict[str, Any] = {}
+    _put(entry, "fullUrl", draw(st.none() | FULL_URLS))
+    if kind == "deleted":
+        entry["request"] = {"method": "DELETE", "url": draw(st.sampled_from(["Observation/1"]))}
+        return entry
+    if kind == "bundle":
+        entry["resource"] = draw(bundles(depth + 1))
+    else:
+        entry["resource"] = draw(
+            {"obs": observations(), "report": reports(), "other": others()}[kind]
+        )
+    return entry
+
+
+@st.composite
+def bundles(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": draw(st.sampled_from(["collection", "history", "searchset"])),
+        "entry": draw(st.lists(entries(depth), max_size=8)),
+    }
+    return bundle
+
+
+PATIENTS = st.none() | st.sampled_from(
+    [None, "Patient/1", "http://a.org/fhir/Patient/1", "urn:uuid:p1", "urn:oid:1.2|1", "Patient/2"]
+)
+
+
+def _outcome(reader: type, doc: dict[str, Any], patient: str | None) -> object:
+    try:
+        return reader(doc, "the FHIR source", reference.knowledge()).read(patient)
+    except fhir.FhirError as exc:
+        return ("FhirError", str(exc))
+
+
+@settings(max_examples=400)
+@given(bundles(), PATIENTS)
+def test_the_faster_reader_reads_drawn_bundles_as_the_reader_before_it(
+    doc: dict[str, Any], patient: str | None
+) -> None:
+    expected = _outcome(reference._Reader, doc, patient)
+    assert _outcome(fhir._Reader, doc, patient) == expected
+    if not isinstance(expected, tuple):  # the same with every entry as a resource of its own
+        assert fhir.read(doc, patient=patient) == expected
+
+
+@given(st.one_of(JSONISH, FHIRISH), PATIENTS)
+def test_the_faster_reader_reads_any_json_as_the_reader_before_it(
+    doc: Any, patient: str | None
+) -> None:
+    for candidate in (doc, {"resourceType": "Bundle", "entry": doc}, bundle_of(doc)):
+        if isinstance(candidate, dict):
+            old = _outcome(reference._Reader, candidate, patient)
+            assert _outcome(fhir._Reader, candidate, patient) == old
+
+
+_PARTS = st.sampled_from(
+    ["", "/", "//", ".", "Patient", "Observation", "_history", "1", "o-3", "a.b", "x y", "é",
+     "http:", "http://a.org", "urn:uuid:1", "fhir", "p" * 65, "P", "9", "Pa9", "-", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(_PARTS, max_size=8).map("/".join) | st.text(string.printable, max_size=30))
+def test_split_tells_types_and_ids_as_the_regular_expressions_do(ref: str) -> None:
+    assert split(ref) == reference.split(ref)
+
+
+def test_the_reference_is_the_reader_before_issue_12() -> None:
+    # a guard that the reference still parses as it did (its regular expressions)
+    assert reference._TYPE.pattern == re.compile(r"[A-Z][A-Za-z]{1,63}\Z").pattern
+    doc = json.loads(json.dumps(bundle_of({"resourceType": "Observation"})))
+    assert _outcome(reference._Reader, doc, None) == _outcome(fhir._Reader, doc, None)
+
+
+def test_a_result_about_no_one_dated_two_ways_by_its_reports_is_read_as_before() -> None:
+    # Listed by two reports about no one that disagree on when, in a source about Patient 1:
+    # ambiguous and about no one, which the reader before reported for no one either.
+    obs = {
+        "resourceType": "Observation",
+        "id": "1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2276-4"}]},
+        "valueQuantity": {"value": 12, "unit": "ng/mL"},
+    }
+    about = {**obs, "id": "2", "subject": {"reference": "Patient/1"}}
+    listing = [
+        {"resourceType": "DiagnosticReport", "effectiveDateTime": when, "result": [ref]}
+        for when, ref in (
+            ("2024-01-01", {"reference": "Observation/1"}),
+            ("2024-02-01", {"reference": "Observation/1"}),
+        )
+    ]
+    for patient in (None, "Patient/1"):
+        doc = bundle_of(obs, about, *listing)
+        expected = _outcome(reference._Reader, doc, patient)
+        assert _outcome(fhir._Reader, doc, patient) == expected
+    doc = bundle_of(obs, *listing)  # about no one at all: ambiguous, and said so
+    (skip,) = fhir.read(doc).skipped
+    assert skip.reason_code == "ambiguous-context"
