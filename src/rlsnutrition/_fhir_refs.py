@@ -143,6 +143,10 @@ class Node(NamedTuple):
     n: int  # an entry's number in the source (from 1); a contained resource's, in its container
 
 
+# A Node built as NamedTuple's own __new__ builds it, without the Python-level call.
+_node = tuple.__new__
+
+
 class Index:
     """Every resource of a source, found by what references name it."""
 
@@ -189,10 +193,10 @@ class Index:
         n = len(resources) + 1
         label = key or (f"{rtype}/{rid}" if rtype and rid else f"{rtype or 'resource'} #{n}")
         if key is None:
-            self.nodes[id(resource)] = Node(None, base, None, label, n)
+            self.nodes[id(resource)] = _node(Node, (None, base, None, label, n))
         else:
             ref_key = ("ref", key)
-            self.nodes[id(resource)] = Node(ref_key, base, None, label, n)
+            self.nodes[id(resource)] = _node(Node, (ref_key, base, None, label, n))
             found = self.by_key.get(ref_key)
             if found is None:
                 self.by_key[ref_key] = [resource]
@@ -209,7 +213,7 @@ class Index:
                 inner_id = s(inner.get("id"))
                 if inner_id is not None:
                     by_id.setdefault(inner_id, []).append(inner)
-                self.nodes[id(inner)] = Node(None, base, resource, inner_id or "?", i + 1)
+                self.nodes[id(inner)] = _node(Node, (None, base, resource, inner_id or "?", i + 1))
                 resources.append(inner)
 
     def node(self, resource: dict[str, Any]) -> Node:
@@ -242,17 +246,6 @@ class Index:
             key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
         return key
 
-    def _held_key(self, ref: str, base: str | None) -> Key | None:
-        """The key of a relative ``Type/id`` that names an entry of the source, found without
-        parsing ``ref``: the index's keys were parsed when it was built, so a key made of
-        ``base`` and a ``ref`` with one slash (``Type/id``, its type and id as they were
-        checked then) is the key ``_key_of`` gives. None when the source holds no such entry
-        (then ``key_of`` says what ``ref`` names)."""
-        if ref.count("/") != 1 or ref.startswith("urn:") or "://" in ref:
-            return None
-        key = ("ref", f"{base}/{ref}" if base else ref)
-        return key if key in self.by_key else None
-
     @staticmethod
     def _key_of(ref: str, base: str | None) -> str:
         if is_absolute(ref):
@@ -268,12 +261,19 @@ class Index:
 
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
         """The resources ``ref`` names (more than one: versions of one resource)."""
+        node = self.nodes[id(holder)]
         if ref.startswith("#"):
-            node = self.nodes[id(holder)]
             outer = node.container if node.container is not None else holder
             return self._contained.get(id(outer), {}).get(ref[1:], [])
-        key = self._held_key(ref, self.nodes[id(holder)].base)
-        return self.by_key[key] if key is not None else self.by_key.get(self.key_of(ref, holder), [])
+        if ref.count("/") == 1 and not ref.startswith("urn:") and "://" not in ref:
+            # A relative Type/id that names an entry, found without parsing ``ref``: the
+            # index's keys were parsed as it was built, so a key made of the base and a ref
+            # with one slash is a Type and an id checked then, the key ``key_of`` gives.
+            base = node.base
+            found = self.by_key.get(("ref", f"{base}/{ref}" if base else ref))
+            if found is not None:
+                return found
+        return self.by_key.get(self.key_of(ref, holder), [])
 
     def subject_of(self, resource: dict[str, Any]) -> Key | None:
         """Who ``resource`` is about, as a key that two resources share only when FHIR says they
@@ -286,11 +286,16 @@ class Index:
         return known
 
     def _subject_of(self, resource: dict[str, Any]) -> Key | None:
-        subject = d(resource.get("subject"))
-        ref = s(subject.get("reference"))
-        if ref is not None:
-            key = self.key_of(ref, resource)
-            self._written.setdefault(key, (ref, resource))
+        subject = resource.get("subject")
+        if not isinstance(subject, dict):
+            return None
+        ref = subject.get("reference")
+        if isinstance(ref, str) and ref:
+            key = self._keys.get((ref, self.nodes[id(resource)].base))
+            if key is None:
+                key = self.key_of(ref, resource)
+            if key not in self._written:
+                self._written[key] = (ref, resource)
             if key not in self.meta and not ref.startswith("#"):
                 parsed = split(ref)
                 targets = self.by_key.get(key, [])

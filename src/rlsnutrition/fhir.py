@@ -355,7 +355,8 @@ class _Reader:
         nodes, subject_of = index.nodes, index.subject_of
         # Whom each Observation is about, first: when it was taken, and whether the reports
         # listing it disagree on that, matter only for the subject chosen (or for no one).
-        plans: list[tuple[dict[str, Any], set[Key], list[tuple[str | None, Key | None]]]] = []
+        plans: list[tuple[dict[str, Any], Key | None, list[tuple[str | None, Key | None]]]] = []
+        add_subject = self.subjects.add  # those inherited from reports were added by _contexts
         for resource in index.resources:
             if resource.get("resourceType") != "Observation" or id(resource) in retired:
                 continue
@@ -363,22 +364,28 @@ class _Reader:
             if container is not None and id(container) in retired:
                 continue  # contained in a retracted version
             own = subject_of(resource)
-            subjects = set() if own is None else {own}
-            inherited = contexts.get(id(resource), [])
-            for _, inherited_subject in inherited:
-                if inherited_subject is not None:
-                    subjects.add(inherited_subject)
-            self.subjects |= subjects
-            plans.append((resource, subjects, inherited))
+            if own is not None:
+                add_subject(own)
+            plans.append((resource, own, contexts.get(id(resource), [])))
         subject = self._choose_subject(patient)
         # Only what is about the chosen subject, or about no one, is read and reported: other
         # people's results (and why theirs were skipped) are not this person's business.
         for holder_subject, skip in self.unresolved:
             if holder_subject in (subject, None):
                 self.skipped.append(skip)
-        for obs, subjects, inherited in plans:
-            if subjects and subject not in subjects:
-                continue  # about someone else (or ambiguous among others)
+        for obs, own, inherited in plans:
+            if inherited:
+                subjects = {about for _, about in inherited if about is not None}
+                if own is not None:
+                    subjects.add(own)
+                if subjects and subject not in subjects:
+                    continue  # about someone else (or ambiguous among others)
+            elif own is None:
+                subjects = set()
+            elif own != subject:
+                continue  # about someone else
+            else:
+                subjects = {own}
             when, ambiguous = self._when(obs, subjects, inherited)
             label = index.label(obs)
             if ambiguous is not None:
@@ -503,7 +510,7 @@ class _Reader:
             shown = _show(obs.get("status"))
             self._skip(label, code_text, "status-not-final", f"status is {shown}, not final")
             return
-        focus = self._other_focus(obs, subject)
+        focus = self._other_focus(obs, subject) if "focus" in obs else None
         if focus is not None:
             self._skip(
                 label,
@@ -520,20 +527,22 @@ class _Reader:
             self._skip(label, code_text, "data-absent", f"no value: {reason or 'data absent'}")
             return
         parts: list[tuple[dict[str, Any], str]] = []
-        if _has_value(obs) or not lst(obs.get("component")):
+        components = lst(obs.get("component"))
+        has_value = _has_value(obs)
+        if has_value or not components:
             parts.append((obs, label))
-        for i, component in enumerate(lst(obs.get("component"))):
+        for i, component in enumerate(components):
             if isinstance(component, dict):
                 parts.append((component, f"{label} component {i + 1}"))
         judged_any = False
         for part, part_label in parts:
             analyte = self._analyte(part)
             if analyte is None:
-                if part is obs and _members(obs) and not _has_value(obs):
+                if part is obs and not has_value and _members(obs):
                     continue  # a panel: its members are read on their own
                 self._skip(
                     part_label,
-                    _code_text(part),
+                    code_text if part is obs else _code_text(part),
                     "unknown-code",
                     "no analyte rlsnutrition judges has this code",
                 )
@@ -698,7 +707,10 @@ def _is_deletion(entry: dict[str, Any]) -> bool:
 
 
 def _has_value(part: dict[str, Any]) -> bool:
-    return any(key.startswith("value") for key in part)
+    for key in part:  # a loop, not any() over a generator: this runs for every result read
+        if key.startswith("value"):
+            return True
+    return False
 
 
 def _code_text(part: dict[str, Any]) -> str | None:
