@@ -204,8 +204,9 @@ PATIENTS = st.none() | st.sampled_from(
 
 
 def _outcome(reader: type, doc: dict[str, Any], patient: str | None) -> object:
+    k = (reference.knowledge(),) if reader is reference._Reader else ()
     try:
-        return reader(doc, "the FHIR source", reference.knowledge()).read(patient)
+        return reader(doc, "the FHIR source", *k).read(patient)
     except fhir.FhirError as exc:
         return ("FhirError", str(exc))
 

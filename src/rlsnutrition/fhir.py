@@ -707,10 +707,7 @@ def _is_deletion(entry: dict[str, Any]) -> bool:
 
 
 def _has_value(part: dict[str, Any]) -> bool:
-    for key in part:  # a loop, not any() over a generator: this runs for every result read
-        if key.startswith("value"):
-            return True
-    return False
+    return any(key.startswith("value") for key in part)
 
 
 def _code_text(part: dict[str, Any]) -> str | None:
