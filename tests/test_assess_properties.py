@@ -545,10 +545,10 @@ def test_assess_many_refuses_a_single_panel_and_names_the_panel_that_failed() ->
 
 _OPT_TEXT = st.none() | st.text(max_size=12)
 _OPT_FLOAT = st.none() | st.floats(allow_nan=False)
-
-
-@given(
-    st.tuples(
+_NOTES = st.builds(rn.Note, st.text(max_size=8), st.text(max_size=12))
+# Every field of each record `assess` builds with its fast constructor, drawn freely.
+_RECORD_FIELDS: dict[type, st.SearchStrategy[tuple[Any, ...]]] = {
+    rn.JudgedValue: st.tuples(
         st.text(max_size=12),
         st.floats(allow_nan=False),
         st.text(max_size=12),
@@ -556,36 +556,107 @@ _OPT_FLOAT = st.none() | st.floats(allow_nan=False)
         _OPT_FLOAT,
         _OPT_TEXT,
         _OPT_TEXT,
+    ),
+    rn.Reason: st.tuples(_OPT_TEXT, _OPT_TEXT, st.booleans(), st.text(max_size=20), _OPT_TEXT),
+    rn.Finding: st.tuples(
+        st.text(max_size=12),
+        st.sampled_from(rn.Status),
+        st.text(max_size=20),
+        st.lists(_NOTES, max_size=2).map(tuple),
+        st.just(()),
+        st.lists(
+            st.builds(rn.JudgedValue, st.text(max_size=5), st.floats(0, 9), st.just("u")),
+            max_size=2,
+        ).map(tuple),
+        st.lists(
+            st.builds(rn.Reason, _OPT_TEXT, _OPT_TEXT, st.booleans(), st.text(max_size=9)),
+            max_size=2,
+        ).map(tuple),
+    ),
+    rn.Assessment: st.tuples(
+        st.just(()),
+        st.lists(st.text(max_size=8), max_size=2).map(tuple),
+        st.lists(_NOTES, max_size=2).map(tuple),
+        st.text(max_size=12),
+        st.text(max_size=12),
+        _OPT_TEXT,
+    ),
+}
+
+
+@given(
+    st.sampled_from(list(_RECORD_FIELDS)).flatmap(
+        lambda c: st.tuples(st.just(c), _RECORD_FIELDS[c])
     )
 )
-def test_fast_judged_value_constructor_equals_the_class(fields: tuple[Any, ...]) -> None:
-    """The constructor the value reader uses for JudgedValue builds exactly what the class
-    builds: equal, same hash and repr, frozen, and the class itself if ever the record
-    gains a validator or a field (then the shortcut would skip it)."""
-    from rlsnutrition._parse import _judged
+def test_fast_record_constructors_equal_the_classes(drawn: tuple[type, tuple[Any, ...]]) -> None:
+    """The constructor `assess` uses for each record builds exactly what the class builds:
+    equal, same hash and repr, frozen, with every field set."""
+    from rlsnutrition.assessment import _constructor
 
-    made, expected = _judged(*fields), rn.JudgedValue(*fields)
-    assert type(made) is rn.JudgedValue
+    cls, fields = drawn
+    fast = _constructor(cls)
+    assert fast is not cls  # the records are plain: the shortcut is in use
+    made, expected = fast(*fields), cls(*fields)
+    assert type(made) is cls
     assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
     assert attrs.asdict(made) == attrs.asdict(expected)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        made.value = 1.0  # type: ignore[misc]
+        made.analyte = ""  # type: ignore[attr-defined]
 
 
-def test_fast_judged_value_constructor_steps_aside_for_a_validator(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from rlsnutrition import _parse
+def _variants() -> list[type]:
+    """Records like JudgedValue whose ``__init__`` does more than set fields in order."""
+
+    def checked(**kw: Any) -> Any:
+        return attrs.field(validator=attrs.validators.instance_of(str), **kw)
 
     @attrs.frozen
-    class Checked:
-        analyte: str = attrs.field(validator=attrs.validators.instance_of(str))
+    class Validated:
+        analyte: str = checked()
         value: float = 0.0
-        unit: str = ""
-        comparator: str | None = None
-        given_value: float | None = None
-        given_unit: str | None = None
-        when: str | None = None
 
-    monkeypatch.setattr(_parse, "JudgedValue", Checked)
-    assert _parse._judged_constructor() is Checked
+    @attrs.frozen
+    class Converted:
+        analyte: str = attrs.field(converter=str)
+        value: float = 0.0
+
+    @attrs.frozen
+    class Hooked:
+        analyte: str
+        value: float = 0.0
+
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    @attrs.frozen(cache_hash=True)
+    class Cached:
+        analyte: str
+        value: float = 0.0
+
+    @attrs.frozen
+    class KeywordOnly:
+        analyte: str = attrs.field(kw_only=True)
+        value: float = 0.0
+
+    @attrs.frozen(init=False)
+    class OwnInit:
+        analyte: str
+        value: float = 0.0
+
+        def __init__(self, analyte: str, value: float) -> None:
+            self.__attrs_init__(analyte.strip(), value)  # type: ignore[attr-defined]
+
+    @attrs.frozen(slots=False)
+    class Unslotted:
+        analyte: str
+        value: float = 0.0
+
+    return [Validated, Converted, Hooked, Cached, KeywordOnly, OwnInit, Unslotted]
+
+
+@pytest.mark.parametrize("cls", _variants(), ids=lambda c: c.__name__)
+def test_fast_constructor_steps_aside_for_a_record_that_does_more(cls: type) -> None:
+    from rlsnutrition.assessment import _constructor
+
+    assert _constructor(cls) is cls

@@ -18,7 +18,7 @@ import attrs
 from ._parse import Measurement
 from ._render import Wording, capitalized, censored, rationale
 from ._rules import BuiltOnce, Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
-from .assessment import Finding, Note, Reason, Status
+from .assessment import Finding, Note, Reason, Status, _constructor
 from .labs import Context
 from .model import NUTRIENT_IDS, Reference
 
@@ -33,30 +33,74 @@ class Verdict(NamedTuple):
     status: Status
     actions: tuple[Note, ...]
     references: tuple[Reference, ...]
-    # Per reason: the Reason itself, or None and what builds it around the value.
-    parts: tuple[tuple[Reason | None, Step, str, str], ...]
-    whole: tuple[Reason, ...] | None  # every reason, when none quotes a value
-    rationale: str  # the rationale, when none quotes a value
+    # Every reason when none quotes a value; else the reasons with None where one does.
+    reasons: tuple[Reason | None, ...]
+    # Per reason that quotes a value: its place among the reasons, its place in `pieces`, and
+    # what builds it around the value (threshold, analyte, held, words before and after).
+    quoted: tuple[tuple[int, int, str | None, str, bool, str, str], ...]
+    # The rationale in pieces, with "" where each quoted value goes; its first letter is
+    # already a capital (the first piece is never empty: a reason starts with words).
+    pieces: tuple[str, ...]
+    rationale: str  # the rationale, when no reason quotes a value
 
     def finding(self, nid: str, shown: Mapping[str, str], relevant: list[Measurement]) -> Finding:
         values = tuple([m.judged for m in relevant])
-        if self.whole is not None:
-            reasons, text = self.whole, self.rationale
+        if not self.quoted:
+            reasons: tuple[Reason | None, ...] = self.reasons
+            text = self.rationale
         else:
-            built: list[Reason] = []
-            texts: list[str] = []
-            for reason, step, before, after in self.parts:
-                if reason is None:
-                    analyte = step.analyte or ""
-                    text = before + shown[analyte] + after
-                    reason = Reason(step.threshold, analyte, step.held, text)
-                    texts.append(text)
-                else:
-                    texts.append(reason.text)
-                built.append(reason)
+            built = list(self.reasons)
+            pieces = list(self.pieces)
+            for i, at, threshold, analyte, held, before, after in self.quoted:
+                value = pieces[at] = shown[analyte]
+                built[i] = _reason(threshold, analyte, held, before + value + after, None)
             reasons = tuple(built)
-            text = capitalized("; ".join(texts))  # rationale(reasons), its texts at hand
-        return Finding(nid, self.status, text, self.actions, self.references, values, reasons)
+            text = "".join(pieces)
+        return _finding(nid, self.status, text, self.actions, self.references, values, reasons)
+
+
+_reason = _constructor(Reason)
+_finding = _constructor(Finding)
+
+
+def _verdict(
+    status: Status,
+    actions: tuple[Note, ...],
+    references: tuple[Reference, ...],
+    parts: list[tuple[Reason | None, Step, str, str]],
+) -> Verdict:
+    """A verdict from its reasons: per reason, the Reason itself, or None and the step and
+    words before and after the value it quotes."""
+    reasons: list[Reason | None] = []
+    quoted = []
+    pieces: list[str] = []
+    for i, (reason, step, before, after) in enumerate(parts):
+        if i:
+            pieces.append("; ")
+        reasons.append(reason)
+        if reason is not None:
+            pieces.append(reason.text)
+        else:
+            assert step.analyte is not None
+            pieces += [before, "", after]
+            quoted.append(
+                (i, len(pieces) - 2, step.threshold, step.analyte, step.held, before, after)
+            )
+    text = "".join(pieces)
+    # rationale(): the reasons' texts joined, starting with a capital; capitalising the first
+    # piece does the same, as long as it is not the (empty) place of a value.
+    assert not quoted or pieces[0]
+    if pieces:
+        pieces[0] = capitalized(pieces[0])
+    return Verdict(
+        status,
+        actions,
+        references,
+        tuple(reasons),
+        tuple(quoted),
+        tuple(pieces),
+        "" if quoted else capitalized(text),
+    )
 
 
 _comparator = operator.attrgetter("comparator")
@@ -105,15 +149,11 @@ class Panel:
                 parts.append((None, step, *words.parts(step)))
         if note is not None:
             parts.append((note, _NOTE, "", ""))
-        whole = tuple(p[0] for p in parts if p[0] is not None)
-        complete = len(whole) == len(parts)
-        return Verdict(
+        return _verdict(
             j.status,
             tuple(self.rules.actions[code] for code in dict.fromkeys(j.actions)),
             self.rules.references(j.steps),
-            tuple(parts),
-            whole if complete else None,
-            rationale(whole) if complete else "",
+            parts,
         )
 
     def findings(self, labs: Mapping[str, Measurement], ctx: Context) -> tuple[Finding, ...]:
@@ -195,13 +235,11 @@ class Panel:
             status = Status.LOW if Status.LOW in statuses else Status.DEFICIENT
             codes = [c for c in outcomes[0].actions if all(c in o.actions for o in outcomes)]
         note = Reason(None, None, True, censored(ranges, sorted(s.value for s in statuses)))
-        verdict = Verdict(
+        verdict = _verdict(
             status,
             tuple(self.rules.actions[c] for c in dict.fromkeys(codes)),
             self.rules.references([s for o in outcomes for s in o.steps]),
-            ((note, _NOTE, "", ""),),
-            (note,),
-            rationale([note]),
+            [(note, _NOTE, "", "")],
         )
         return verdict.finding(nid, reported, relevant)
 

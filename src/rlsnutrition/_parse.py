@@ -11,16 +11,14 @@ import functools
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
 from typing import Literal, NamedTuple, NoReturn, get_args
 
-import attrs
-
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
-from .assessment import JudgedValue
+from .assessment import JudgedValue, _constructor
 from .errors import InvalidLabValueError
 from .errors import show as _show
 from .labs import COMPARATORS, Censor, LabResult, comparator_of, newest, split_comparator
@@ -156,7 +154,7 @@ def measure(
             f"{analyte.id} value {_show(raw)} is negative; lab values are >= 0"
         )
     number += 0.0  # -0.0 is 0.0
-    spec = _spec(analyte, unit, k, units)
+    spec = _plan(analyte, unit, k, units)[5]
     value = to_default(number, spec)
     if not math.isfinite(value):
         raise InvalidLabValueError(
@@ -179,10 +177,8 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measu
     unit = text[m.end() :].strip() or None
     if _plans_k is not k:
         _reset_plans(k)
-    plan = _plans.get((units, analyte.id, unit))
-    if plan is None:
-        plan = _plan(analyte, unit, k, units)
-    factor, floor, limit, scale, default = plan
+    plan = _plans.get((units, analyte.id, unit)) or _plan(analyte, unit, k, units)
+    factor, floor, limit, scale, default, _ = plan
     value = number * factor  # to_default()
     if not floor <= value <= limit:
         return None  # also inf and nan
@@ -196,57 +192,13 @@ _number_match = _NUMBER.match
 # What Measurement(...) does (a NamedTuple's __new__ is tuple.__new__ of its fields), called
 # directly with the fields as one tuple.
 _new_measurement = functools.partial(tuple.__new__, Measurement)
+_judged = _constructor(JudgedValue)
 
-
-_JUDGED_FIELDS = ("analyte", "value", "unit", "comparator", "given_value", "given_unit", "when")
-
-
-def _judged_constructor() -> Callable[..., JudgedValue]:
-    """A constructor for JudgedValue equal to the class (tests compare them), which sets each
-    slot through its descriptor instead of attrs' per-field ``object.__setattr__`` calls. It
-    is used only while JudgedValue's ``__init__`` does nothing but set its fields in order: no
-    validator, converter or init hook; otherwise the class itself."""
-    fields = attrs.fields(JudgedValue)
-    plain = (
-        all(f.init and f.validator is None and f.converter is None for f in fields)
-        and not hasattr(JudgedValue, "__attrs_pre_init__")
-        and not hasattr(JudgedValue, "__attrs_post_init__")
-        and "__slots__" in JudgedValue.__dict__
-        and [f.name for f in fields] == list(_JUDGED_FIELDS)
-    )
-    if not plain:
-        return JudgedValue
-    s0, s1, s2, s3, s4, s5, s6 = (getattr(JudgedValue, f.name).__set__ for f in fields)
-    new = object.__new__
-
-    def judged(
-        analyte: str,
-        value: float,
-        unit: str,
-        comparator: str | None,
-        given_value: float | None,
-        given_unit: str | None,
-        when: str | None,
-    ) -> JudgedValue:
-        self: JudgedValue = new(JudgedValue)
-        s0(self, analyte)
-        s1(self, value)
-        s2(self, unit)
-        s3(self, comparator)
-        s4(self, given_value)
-        s5(self, given_unit)
-        s6(self, when)
-        return self
-
-    return judged
-
-
-_judged = _judged_constructor()
-
-# What reading "number unit" for an analyte needs, in one dict hit per (units, analyte, unit
-# text): the unit's factor to the default unit, the analyte's plausible floor and fast limit
-# in that unit, the unit's accepted spelling and the default unit. Bounded like `_specs`.
-_Plan = tuple[float, float, float, str, str]
+# What reading a value for an analyte in a unit needs, in one dict hit per (units, analyte,
+# unit text): the unit's factor to the default unit, the analyte's plausible floor and limit
+# in the default unit, the unit's accepted spelling, the default unit, and the unit's spec.
+# Bounded, for the few short unit spellings labs write.
+_Plan = tuple[float, float, float, str, str, UnitSpec]
 _plans: dict[tuple[str, str, object], _Plan] = {}
 _plans_k: Knowledge | None = None
 
@@ -257,37 +209,23 @@ def _reset_plans(k: Knowledge) -> None:
     _plans_k = k
 
 
-def _plan(analyte: Analyte, unit: str | None, k: Knowledge, units: Units) -> _Plan:
-    spec = _spec(analyte, unit, k, units)  # raises for a unit the analyte does not accept
-    floor, limit = plausible_range(analyte, k)
-    plan = (spec.factor, floor, limit, spec.unit, analyte.default_unit)
-    if unit is None or len(unit) <= _MEMO_TEXT:
-        if len(_plans) >= _MEMO_SIZE:
-            _plans.clear()
-        _plans[(units, analyte.id, unit)] = plan
-    return plan
-
-
-def _spec(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> UnitSpec:
-    """`unit_spec()`, remembered for the few short unit spellings labs write."""
-    global _specs_k
-    if unit is not None and (type(unit) is not str or len(unit) > _MEMO_TEXT):
-        return unit_spec(analyte, unit, k, units)
-    if _specs_k is not k:
-        _specs.clear()
-        _specs_k = k
+def _plan(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> _Plan:
+    """The plan for reading ``analyte`` in ``unit`` (None: the default unit for ``units``);
+    raises for a unit the analyte does not accept."""
+    if _plans_k is not k:
+        _reset_plans(k)
+    memo = unit is None or (type(unit) is str and len(unit) <= _MEMO_TEXT)
     key = (units, analyte.id, unit)
-    spec = _specs.get(key)
-    if spec is None:
+    plan = _plans.get(key) if memo else None
+    if plan is None:
         spec = unit_spec(analyte, unit, k, units)
-        if len(_specs) >= _MEMO_SIZE:
-            _specs.clear()
-        _specs[key] = spec
-    return spec
-
-
-_specs: dict[tuple[str, str, object], UnitSpec] = {}
-_specs_k: Knowledge | None = None
+        floor, limit = plausible_range(analyte, k)
+        plan = (spec.factor, floor, limit, spec.unit, analyte.default_unit, spec)
+        if memo:
+            if len(_plans) >= _MEMO_SIZE:
+                _plans.clear()
+            _plans[key] = plan
+    return plan
 
 
 def plausible_range(analyte: Analyte, k: Knowledge) -> tuple[float, float]:
@@ -410,6 +348,7 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
     global _memo_for
     if _memo_for is not k:
         _memo.clear()
+        _seen.clear()
         _memo_for = k
     out: dict[str, Measurement] = {}
     repeated: dict[str, list[Measurement]] = {}
@@ -431,9 +370,14 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
                 analyte, raw, k, units
             )
             if memo_key is not None:
-                if len(_memo) >= _MEMO_SIZE:
-                    _memo.clear()
-                _memo[memo_key] = m
+                if memo_key not in _seen:
+                    if len(_seen) >= _MEMO_SIZE:
+                        _seen.clear()
+                    _seen.add(memo_key)
+                else:
+                    if len(_memo) >= _MEMO_SIZE:
+                        _memo.clear()
+                    _memo[memo_key] = m
         prior = out.setdefault(analyte.id, m)
         if prior is not m:
             repeated.setdefault(analyte.id, [prior]).append(m)
@@ -447,9 +391,16 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
 # bounded dict. Floats are read directly (it is as fast as a lookup). Keys hold their exact
 # type, so 1, 1.0 and True never share an entry, and no key is longer than _MEMO_TEXT
 # characters, so the memo stays small whatever callers send.
+#
+# A value is remembered the second time it is read, not the first: where values do not repeat
+# (values computed by a program, every digit kept), remembering each would only give the
+# garbage collector more objects to walk until the memo is emptied, which costs more than
+# reading the values afresh. The keys read once are kept in a bounded set (plain tuples of
+# strings, which the collector stops tracking).
 _MEMO_SIZE = 16_384
 _MEMO_TEXT = 64
 _memo: dict[tuple[object, ...], Measurement] = {}
+_seen: set[tuple[object, ...]] = set()
 _memo_for: Knowledge | None = None
 
 
