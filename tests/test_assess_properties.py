@@ -660,3 +660,101 @@ def test_fast_constructor_steps_aside_for_a_record_that_does_more(cls: type) -> 
     from rlsnutrition.assessment import _constructor
 
     assert _constructor(cls) is cls
+
+
+_CENSORS = ["<", "<=", ">", ">="]
+
+
+@st.composite
+def written_value(draw: st.DrawFn, analyte: str) -> object:
+    """A value for ``analyte`` as callers write it: a number, a string in any accepted unit
+    and spelling (censored or not), a (value, unit) tuple, or a LabResult."""
+    spec = draw(st.sampled_from(ANALYTES[analyte].units))
+    unit = draw(st.sampled_from([spec.unit, *spec.spellings, spec.unit.upper(), "furlongs"]))
+    number = draw(_near_cuts(analyte) | st.floats(0, SPAN[analyte])) / spec.factor
+    text = draw(st.sampled_from([f"{number:.4g}", f"{number}", f"{round(number)}", "1e1"]))
+    cmp = draw(st.sampled_from(["", "", *_CENSORS]))
+    form = draw(
+        st.sampled_from(["text", "bare", "tight", "spaced", "number", "int", "tuple", "lab"])
+    )
+    if form == "text":
+        return f"{cmp}{text} {unit}"
+    if form == "bare":
+        return f"{cmp}{text}"
+    if form == "tight":
+        return f"{cmp}{text}{unit}"
+    if form == "spaced":
+        return f"  {cmp} {text}\t {unit}  "
+    if form == "number":
+        return number
+    if form == "int":
+        return round(number)
+    if form == "tuple":
+        return (draw(st.sampled_from([number, f"{cmp}{text}"])), unit)
+    return rn.LabResult(analyte, draw(st.sampled_from([number, text])), unit, cmp or None)
+
+
+@st.composite
+def written_panels(draw: st.DrawFn) -> dict[str, object]:
+    ids = draw(st.lists(st.sampled_from(sorted(SPAN)), unique=True))
+    return {a: draw(written_value(a)) for a in ids}
+
+
+def _outcome(result: object) -> object:
+    if isinstance(result, Exception):
+        return type(result), str(result)
+    return result
+
+
+@given(
+    st.lists(written_panels(), min_size=1, max_size=4),
+    CONTEXTS,
+    st.sampled_from(["conventional", "si"]),
+)
+def test_fast_paths_equal_the_slow_paths(
+    batch: list[dict[str, object]], ctx: rn.Context, units: Any
+) -> None:
+    """Every shortcut of assess_many (values read directly, remembered on a second reading,
+    verdicts remembered by place, rationales filled into pieces, records built slot by slot)
+    gives what the slow paths give: each value read by the general reader, never remembered,
+    each nutrient judged afresh. Panels repeat, so the memos answer too."""
+    from rlsnutrition import _panel as panel_module
+    from rlsnutrition import _parse
+    from rlsnutrition._render import rationale
+
+    batch = batch * 2
+    fast = [_outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")]
+    for result in fast:
+        for f in getattr(result, "findings", ()):
+            assert f.rationale == rationale(f.reasons)
+    judge = _panel()
+
+    def afresh(labs: Any, context: rn.Context) -> tuple[rn.Finding, ...]:
+        return tuple(
+            judge.directly(nid, [labs[a] for a in reported if a in labs], context)
+            for nid, reported, _, _ in judge.plan
+        )
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_parse, "_plain_text", lambda *args: None)
+        mp.setattr(_parse, "_memo_key", lambda *args: None)
+        mp.setattr(_parse, "_MEMO_TEXT", -1)
+        mp.setattr(panel_module.Panel, "findings", lambda self, labs, c: afresh(labs, c))
+        slow = [
+            _outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")
+        ]
+    assert fast == slow
+
+
+def test_a_value_is_remembered_on_its_second_reading() -> None:
+    from rlsnutrition import _parse
+
+    _forget()
+    _parse._seen.clear()
+    first = rn.assess({"ferritin": "45 ng/mL"})
+    assert not _parse._memo
+    second = rn.assess({"ferritin": "45 ng/mL"})
+    assert len(_parse._memo) == 1
+    third = rn.assess({"ferritin": "45 ng/mL"})
+    assert first == second == third
+    assert third.findings[0].values[0] is next(iter(_parse._memo.values()))

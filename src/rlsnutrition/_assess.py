@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
-from ._knowledge import knowledge
-from ._panel import panel_for, with_note
+from ._knowledge import Knowledge, knowledge
+from ._panel import Panel, panel_for, with_note
 from ._parse import UNITS, Units, derive_tsat, read_labs
 from ._rules import rules_for
-from .assessment import Assessment
+from .assessment import DISCLAIMER, Assessment, _constructor
 from .errors import InvalidArgumentError, RLSNutritionError, show
 from .labs import Context
 
@@ -58,20 +58,34 @@ def assess(
     if units not in UNITS:
         raise InvalidArgumentError(f"units must be 'conventional' or 'si', not {show(units)}")
     k = knowledge()
-    panel = panel_for(rules_for(k))
+    return _assess(labs, context, units, k, panel_for(rules_for(k)), read)
+
+
+def _assess(
+    labs: object, context: Context, units: Units, k: Knowledge, panel: Panel, read: Any
+) -> Assessment:
+    """`assess` once its arguments are checked, with the knowledge and panel judge at hand;
+    ``read`` is what rlsnutrition.fhir.read returned when that is what ``labs`` is, else None
+    (fhir is a layer above this one)."""
     measured = read_labs(labs, k, units)
     derived = derive_tsat(measured, k)
     findings = panel.findings(measured, context)
     if derived:
         findings = with_note(panel, findings, "iron", "iron.tsat-derived")
-    return Assessment(
-        findings=findings,
-        missing_tests=panel.missing_tests(measured, findings),
-        warnings=tuple(panel.warnings(measured, context))
-        + (read.assessment_warnings() if read is not None else ()),
-        knowledge_version=k.info.version,
-        subject=read.subject if read is not None else None,
+    warnings = tuple(panel.warnings(measured, context))
+    if read is not None:
+        warnings += read.assessment_warnings()
+    return _assessment(
+        findings,
+        panel.missing_tests(measured, findings),
+        warnings,
+        DISCLAIMER,
+        k.info.version,
+        read.subject if read is not None else None,
     )
+
+
+_assessment = _constructor(Assessment)
 
 
 @overload
@@ -140,12 +154,21 @@ def assess_many(
 def _each(
     panels: Iterator[object], context: Context | None, units: Units, keep_going: bool
 ) -> Iterator[Assessment | RLSNutritionError]:
+    k: Knowledge | None = None
+    judge: Panel | None = None
     for i, panel in enumerate(panels):
         try:
+            labs, ctx = panel, context
             if type(panel) is tuple and len(panel) == 2 and isinstance(panel[1], Context):
-                result = assess(panel[0], context=panel[1], units=units)
+                labs, ctx = panel
+            if type(labs) is dict:  # the common case: what assess() checks is checked above
+                if knowledge() is not k or judge is None:  # a reload between panels is honoured
+                    k = knowledge()
+                    judge = panel_for(rules_for(k))
+                ctx = ctx if ctx is not None else _DEFAULT_CONTEXT
+                result = _assess(labs, ctx, units, k, judge, None)
             else:
-                result = assess(panel, context=context, units=units)
+                result = assess(labs, context=ctx, units=units)
         except (RLSNutritionError, TypeError) as exc:
             exc.panel_index = i  # type: ignore[union-attr]  # TypeError has no such slot
             if sys.version_info >= (3, 11):

@@ -15,10 +15,9 @@ from typing import NamedTuple
 
 import attrs
 
-from ._parse import Measurement
 from ._render import Wording, capitalized, censored, rationale
 from ._rules import BuiltOnce, Cut, Judge, Rules, Step, first_tests, hemoglobin_cutoff, judge
-from .assessment import Finding, Note, Reason, Status, _constructor
+from .assessment import Finding, JudgedValue, Note, Reason, Status, _constructor
 from .labs import Context
 from .model import NUTRIENT_IDS, Reference
 
@@ -43,8 +42,16 @@ class Verdict(NamedTuple):
     pieces: tuple[str, ...]
     rationale: str  # the rationale, when no reason quotes a value
 
-    def finding(self, nid: str, shown: Mapping[str, str], relevant: list[Measurement]) -> Finding:
-        values = tuple([m.judged for m in relevant])
+    def finding(
+        self,
+        nid: str,
+        relevant: list[JudgedValue],
+        labs: Mapping[str, JudgedValue],
+        reported: bool = False,
+    ) -> Finding:
+        """The finding for ``relevant``, quoting each value of ``labs`` its reasons read as
+        given (``45``), or ``reported`` with its censoring (``<5``)."""
+        values = tuple(relevant)
         if not self.quoted:
             reasons: tuple[Reason | None, ...] = self.reasons
             text = self.rationale
@@ -52,7 +59,8 @@ class Verdict(NamedTuple):
             built = list(self.reasons)
             pieces = list(self.pieces)
             for i, at, threshold, analyte, held, before, after in self.quoted:
-                value = pieces[at] = shown[analyte]
+                m = labs[analyte]
+                value = pieces[at] = _as_reported(m) if reported else format(m.given_value, ".4g")
                 built[i] = _reason(threshold, analyte, held, before + value + after, None)
             reasons = tuple(built)
             text = "".join(pieces)
@@ -104,6 +112,12 @@ def _verdict(
 
 
 _comparator = operator.attrgetter("comparator")
+# An analyte's cut points per scale, looked up by a JudgedValue's given_unit.
+_Points = dict[str | None, list[float]]
+
+
+def _points(by_scale: Mapping[str, list[float]]) -> _Points:
+    return dict(by_scale.items())
 
 
 class Panel:
@@ -118,14 +132,12 @@ class Panel:
         # adds), the analytes it judges with their cut points, and its finding with no lab
         # (the same for everyone, but magnesium's, whose kidney caution reads the context).
         self.plan: list[
-            tuple[
-                str, tuple[str, ...], tuple[tuple[str, dict[str, list[float]]], ...], Finding | None
-            ]
+            tuple[str, tuple[str, ...], tuple[tuple[str, _Points], ...], Finding | None]
         ] = []
         for nid in NUTRIENT_IDS:
             rule = rules.nutrient_rules[nid]
             reported = tuple(dict.fromkeys((*k.nutrient_index[nid].lab_tests, *rule.also_reports)))
-            judged = tuple((a, rules.points_by_scale[a]) for a in rule.judges)
+            judged = tuple((a, _points(rules.points_by_scale[a])) for a in rule.judges)
             self.plan.append((nid, reported, judged, None))
         self.plan = [
             (
@@ -137,6 +149,7 @@ class Panel:
             for nid, reported, judged, _ in self.plan
         ]
         self.memo: dict[tuple[object, ...], Verdict] = {}
+        self._flags: tuple[Context | None, tuple[object, ...]] = (None, ())
 
     def verdict(self, j: Judge, note: Reason | None = None) -> Verdict:
         """``j`` as a verdict; ``note``, if given, is a last reason already in words."""
@@ -156,9 +169,9 @@ class Panel:
             parts,
         )
 
-    def findings(self, labs: Mapping[str, Measurement], ctx: Context) -> tuple[Finding, ...]:
+    def findings(self, labs: Mapping[str, JudgedValue], ctx: Context) -> tuple[Finding, ...]:
         """The finding for each nutrient, in ``NUTRIENT_IDS`` order. Equal, nutrient by
-        nutrient, to `directly()` on the measurements each finding reports.
+        nutrient, to `directly()` on the values each finding reports.
 
         The judges read a value only by comparing it with cut points, and read four facts of
         the context, so a verdict (status, actions, sources and the reasons' wording) is the
@@ -167,12 +180,12 @@ class Panel:
         two bisections per value and putting its values into the reasons' words. Censored
         results take the direct path.
         """
-        flags = self.rules.verdict_flags(ctx)
+        flags = self.flags(ctx)
         memo = self.memo
         get = labs.get
         out: list[Finding] = []
         for nid, reported, judged, not_tested in self.plan:
-            relevant: list[Measurement] = list(filter(None, map(get, reported)))
+            relevant: list[JudgedValue] = list(filter(None, map(get, reported)))
             if not relevant and not_tested is not None:
                 out.append(not_tested)
                 continue
@@ -182,50 +195,58 @@ class Panel:
             # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i
             # below it.
             key: list[object] = [nid, flags]
-            shown: dict[str, str] = {}
             for analyte, by_scale in judged:
                 found = get(analyte)
                 if found is None:
                     key.append(-1)
                 else:
-                    shown[analyte] = found.shown
                     v = found.value
-                    points = by_scale[found.scale]
-                    key.append(found.scale)
+                    scale = found.given_unit
+                    points = by_scale[scale]
+                    key.append(scale)
                     key.append(bisect_left(points, v) + bisect_right(points, v))
             memo_key = tuple(key)
             verdict = memo.get(memo_key)
             if verdict is None:
-                x = {a: labs[a].value for a in shown}
-                scales = {a: labs[a].scale for a in shown}
+                present = [labs[a] for a, _ in judged if a in labs]
+                x = {m.analyte: m.value for m in present}
+                scales = {m.analyte: m.given_unit or m.unit for m in present}
                 verdict = self.verdict(judge(nid, x, ctx, self.rules, scales))
                 if len(memo) >= MEMO_SIZE:
                     memo.clear()
                 memo[memo_key] = verdict
-            out.append(verdict.finding(nid, shown, relevant))
+            out.append(verdict.finding(nid, relevant, labs))
         return tuple(out)
 
-    def directly(self, nid: str, relevant: list[Measurement], ctx: Context) -> Finding:
-        """The finding for ``nid`` from its ``relevant`` measurements, judged afresh. A
-        censored result ("<5") is judged at both ends of the range it allows."""
+    def flags(self, ctx: Context) -> tuple[object, ...]:
+        """`Rules.verdict_flags` of ``ctx``, worked out once for the context of a run of
+        panels (a Context is frozen, so the same object has the same flags)."""
+        last = self._flags
+        if last[0] is not ctx:
+            last = self._flags = (ctx, self.rules.verdict_flags(ctx))
+        return last[1]
+
+    def directly(self, nid: str, relevant: list[JudgedValue], ctx: Context) -> Finding:
+        """The finding for ``nid`` from its ``relevant`` values, judged afresh. A censored
+        result ("<5") is judged at both ends of the range it allows."""
         plain = {m.analyte: m.value for m in relevant}
-        shown = {m.analyte: m.shown for m in relevant}
-        scales = {m.analyte: m.scale for m in relevant}
+        given = {m.analyte: m for m in relevant}
+        scales = {m.analyte: m.given_unit or m.unit for m in relevant}
         cens = [m for m in relevant if m.comparator is not None]
         if not cens:
             return self.verdict(judge(nid, plain, ctx, self.rules, scales)).finding(
-                nid, shown, relevant
+                nid, relevant, given
             )
-        reported = {m.analyte: _as_reported(m) for m in relevant}  # quoted as reported: "<5"
         outcomes = []
         for ends in itertools.product(*(_bounds(m) for m in cens)):
             x = dict(plain)
             x.update({m.analyte: e for m, e in zip(cens, ends, strict=True)})
             outcomes.append(judge(nid, x, ctx, self.rules, scales))
-        ranges = ", ".join(f"{m.analyte} {_as_reported(m)} {m.scale}" for m in cens)
+        ranges = ", ".join(f"{m.analyte} {_as_reported(m)} {m.given_unit}" for m in cens)
         if len({o.key() for o in outcomes}) == 1:
             note = Reason(None, None, True, censored(ranges, None))
-            return self.verdict(outcomes[0], note).finding(nid, reported, relevant)
+            # quoted as reported: "<5"
+            return self.verdict(outcomes[0], note).finding(nid, relevant, given, True)
         # The ends disagree: indeterminate, citing every cut-off either end was judged by;
         # but where every end is below target (deficient or low), the actions common to all
         # of them hold across the range, with the less severe status.
@@ -241,9 +262,9 @@ class Panel:
             self.rules.references([s for o in outcomes for s in o.steps]),
             [(note, _NOTE, "", "")],
         )
-        return verdict.finding(nid, reported, relevant)
+        return verdict.finding(nid, relevant, given, True)
 
-    def warnings(self, labs: Mapping[str, Measurement], ctx: Context) -> list[Note]:
+    def warnings(self, labs: Mapping[str, JudgedValue], ctx: Context) -> list[Note]:
         """Cross-cutting notes: inflammation, anaemia, adult thresholds. A censored CRP or
         hemoglobin ("<10") warns only when the whole range it allows does."""
         rules = self.rules
@@ -261,11 +282,11 @@ class Panel:
                 and not _surely(ferritin, ceiling)
             ):
                 code = "ferritin-unreliable-inflammation"
-                quoted = f"CRP {_as_reported(crp)} {crp.scale}"
+                quoted = f"CRP {_as_reported(crp)} {crp.given_unit}"
                 out.append(Note(code, f"{quoted} {texts[code].text}"))
         cut = hemoglobin_cutoff(ctx, rules) if hb is not None else None
         if hb is not None and cut is not None and _surely(hb, cut):
-            step = Step(cut.threshold.id, None, "hemoglobin", True, hb.scale)
+            step = Step(cut.threshold.id, None, "hemoglobin", True, hb.given_unit)
             text = self.words.reason(step, {"hemoglobin": _as_reported(hb)}).text
             out.append(Note("anaemia", capitalized(text)))
         if rules.is_child(ctx):
@@ -273,7 +294,7 @@ class Panel:
         return out
 
     def missing_tests(
-        self, labs: Mapping[str, Measurement], findings: tuple[Finding, ...]
+        self, labs: Mapping[str, JudgedValue], findings: tuple[Finding, ...]
     ) -> tuple[str, ...]:
         """Analytes worth measuring next, in analyte-registry order: ferritin and TSAT
         whenever either is missing, CRP beside a ferritin, MMA for a borderline B12, and the
@@ -301,20 +322,20 @@ panel_for = BuiltOnce(Panel)
 """The panel judge for the compiled rules (built once)."""
 
 
-def _as_reported(m: Measurement) -> str:
+def _as_reported(m: JudgedValue) -> str:
     """The value as a rationale shows it, with its censoring: ``5``, ``<5``."""
-    return f"{m.comparator or ''}{m.shown}"
+    return f"{m.comparator or ''}{m.given_value:.4g}"
 
 
-def _surely(m: Measurement, cut: Cut) -> bool:
+def _surely(m: JudgedValue, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
-    limit = cut.value_for(m.scale)
+    limit = cut.value_for(m.given_unit)
     if m.comparator is None:
         return cut.holds_at(m.value, limit)
     return all(cut.holds_at(e, limit) for e in _bounds(m))
 
 
-def _bounds(m: Measurement) -> tuple[float, ...]:
+def _bounds(m: JudgedValue) -> tuple[float, ...]:
     """The extreme values a censored result allows."""
     if m.comparator == "<":
         return (0.0, math.nextafter(m.value, 0.0))

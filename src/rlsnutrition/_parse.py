@@ -7,14 +7,13 @@ Anything else raises one of the documented errors, naming the input.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import Literal, NamedTuple, NoReturn, get_args
+from typing import Literal, NamedTuple, NoReturn, cast, get_args
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -91,9 +90,29 @@ def measure(
 ) -> Measurement:
     """Read one value for ``analyte`` and convert it to the default unit; a value without a
     unit is read in the analyte's default unit for ``units``."""
+    judged = judged_value(analyte, raw, k, units)
+    shown = format(judged.given_value, ".4g")
+    return Measurement(
+        judged.analyte,
+        judged.value,
+        judged.unit,
+        cast("Censor | None", judged.comparator),
+        judged.when,
+        judged,
+        shown,
+        judged.given_unit or judged.unit,
+    )
+
+
+def judged_value(
+    analyte: Analyte, raw: object, k: Knowledge, units: Units = "conventional"
+) -> JudgedValue:
+    """`measure()` as the JudgedValue a finding reports: what ``assess`` reads. Its
+    ``given_unit`` is always set (the measurement's scale), and the value as a rationale shows
+    it is ``format(given_value, ".4g")``."""
     if type(raw) is float and units == "conventional" and _within(raw, plausible_range(analyte, k)):
         raw += 0.0  # -0.0 is 0.0, as given and as shown
-        return _measurement(analyte, raw, None, None, analyte.default_unit, raw)  # common case
+        return _judged(analyte.id, raw, analyte.default_unit, None, raw, analyte.default_unit, None)
     if type(raw) is str:
         found = _plain_text(analyte, raw, k, units)  # "45 ng/mL": the common case
         if found is not None:
@@ -161,10 +180,10 @@ def measure(
             f"{analyte.id} value {_show(raw)} is too large to be a lab value"
         )
     _check_plausible(analyte, raw, number, spec, value, k)
-    return _measurement(analyte, value, cmp, when, spec.unit, number)
+    return _judged(analyte.id, value, analyte.default_unit, cmp, number, spec.unit, when)
 
 
-def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measurement | None:
+def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> JudgedValue | None:
     """A plain, plausible, uncensored "number unit" read directly; None for anything else,
     which the general path reads (or refuses, naming the problem)."""
     text = raw.strip()
@@ -182,16 +201,10 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Measu
     value = number * factor  # to_default()
     if not floor <= value <= limit:
         return None  # also inf and nan
-    judged = _judged(analyte.id, value, default, None, number, scale, None)
-    return _new_measurement(
-        (analyte.id, value, default, None, None, judged, format(number, ".4g"), scale)
-    )
+    return _judged(analyte.id, value, default, None, number, scale, None)
 
 
 _number_match = _NUMBER.match
-# What Measurement(...) does (a NamedTuple's __new__ is tuple.__new__ of its fields), called
-# directly with the fields as one tuple.
-_new_measurement = functools.partial(tuple.__new__, Measurement)
 _judged = _constructor(JudgedValue)
 
 # What reading a value for an analyte in a unit needs, in one dict hit per (units, analyte,
@@ -314,22 +327,9 @@ def _refuse_below(
     )
 
 
-def _measurement(
-    analyte: Analyte,
-    value: float,
-    cmp: Censor | None,
-    when: str | None,
-    scale: str,
-    given: float,
-) -> Measurement:
-    default = analyte.default_unit
-    judged = JudgedValue(analyte.id, value, default, cmp, given, scale, when)
-    shown = format(given, ".4g")
-    return Measurement(analyte.id, value, default, cmp, when, judged, shown, scale)
-
-
-def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict[str, Measurement]:
-    """Every lab in ``labs`` (a mapping or an iterable of LabResults), one per analyte."""
+def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict[str, JudgedValue]:
+    """Every lab in ``labs`` (a mapping or an iterable of LabResults), one per analyte, as
+    `judged_value()` reads it."""
     pairs: Iterable[tuple[object, object]]
     if type(labs) is dict:  # the common case, without the ABC checks below
         pairs = labs.items()
@@ -350,8 +350,8 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
         _memo.clear()
         _seen.clear()
         _memo_for = k
-    out: dict[str, Measurement] = {}
-    repeated: dict[str, list[Measurement]] = {}
+    out: dict[str, JudgedValue] = {}
+    repeated: dict[str, list[JudgedValue]] = {}
     index = k.analyte_index
     memo_get = _memo.get
     for key, raw in pairs:
@@ -366,7 +366,7 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
             memo_key = _memo_key(analyte, raw, units)
         m = memo_get(memo_key) if memo_key is not None else None
         if m is None:
-            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or measure(
+            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or judged_value(
                 analyte, raw, k, units
             )
             if memo_key is not None:
@@ -399,7 +399,7 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
 # strings, which the collector stops tracking).
 _MEMO_SIZE = 16_384
 _MEMO_TEXT = 64
-_memo: dict[tuple[object, ...], Measurement] = {}
+_memo: dict[tuple[object, ...], JudgedValue] = {}
 _seen: set[tuple[object, ...]] = set()
 _memo_for: Knowledge | None = None
 
@@ -431,7 +431,7 @@ def _as_pair(item: object) -> tuple[object, object]:
     )
 
 
-def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
+def _newest(results: list[JudgedValue]) -> tuple[JudgedValue, ...]:
     """The newest of several results for one analyte, by the library's one policy
     (`newest()`); different values at the newest instant are refused."""
     chosen = newest(
@@ -440,7 +440,7 @@ def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
         when=lambda m: m.when,
         same=lambda m: (m.value, m.comparator),
         text=lambda m: f"{_as_given(m)} {m.unit}",
-        order=lambda m: f"{m.when or ''}|{m.scale}|{m.shown}",
+        order=lambda m: f"{m.when or ''}|{m.given_unit}|{m.given_value:.4g}",
     )
     for c in chosen.conflicts:
         times = "twice" if len(c.results) == 2 else f"{len(c.results)} times"
@@ -451,11 +451,11 @@ def _newest(results: list[Measurement]) -> tuple[Measurement, ...]:
     return chosen.results
 
 
-def _as_given(m: Measurement) -> str:
+def _as_given(m: JudgedValue) -> str:
     return f"{m.comparator or ''}{m.value:g}"
 
 
-def derive_tsat(labs: dict[str, Measurement], k: Knowledge) -> bool:
+def derive_tsat(labs: dict[str, JudgedValue], k: Knowledge) -> bool:
     """Add a transferrin saturation derived as serum iron / TIBC x 100 to ``labs`` when none
     was reported and both are (uncensored); a reported TSAT always wins. Whether one was
     derived. Serum iron above TIBC is refused: TSAT cannot be above 100 %."""
@@ -466,10 +466,13 @@ def derive_tsat(labs: dict[str, Measurement], k: Knowledge) -> bool:
         return False
     if tibc.value <= 0 or iron.value > tibc.value:
         raise InvalidLabValueError(
-            f"serum_iron {iron.shown} {iron.scale} and tibc {tibc.shown} {tibc.scale} give no "
+            f"serum_iron {iron.given_value:.4g} {iron.given_unit} and tibc {tibc.given_value:.4g} "
+            f"{tibc.given_unit} give no "
             "transferrin saturation (serum iron / TIBC x 100 must be 0-100 %): check both values"
         )
     value = iron.value / tibc.value * 100
     when = iron.when if iron.when == tibc.when else None
-    labs["tsat"] = _measurement(k.analyte_index["tsat"], value, None, when, "%", value)
+    labs["tsat"] = _judged(
+        "tsat", value, k.analyte_index["tsat"].default_unit, None, value, "%", when
+    )
     return True

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from .errors import InvalidArgumentError
 from .model import Reference
+
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
 
 __all__ = ["DISCLAIMER", "Assessment", "Finding", "JudgedValue", "Note", "Reason", "Status"]
 
@@ -260,7 +263,7 @@ class Assessment:
         return "\n".join(lines)
 
 
-_Record = TypeVar("_Record")
+_Record = TypeVar("_Record", bound="AttrsInstance")
 
 
 def _constructor(cls: type[_Record]) -> Callable[..., _Record]:
