@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import string
+import types
+from collections import UserDict
 from typing import Any
 
 import fhir_reference as reference
@@ -17,6 +19,7 @@ from test_fhir import FHIRISH, JSONISH, bundle_of
 
 from rlsnutrition import fhir
 from rlsnutrition._fhir_refs import split
+from rlsnutrition._fhir_source import _larger_than, _surely_within
 
 SERVERS = ["http://a.org/fhir", "http://b.org/fhir", "https://example.com/base"]
 FULL_URLS = st.sampled_from(
@@ -275,3 +278,94 @@ def test_a_result_about_no_one_dated_two_ways_by_its_reports_is_read_as_before()
     doc = bundle_of(obs, *listing)  # about no one at all: ambiguous, and said so
     (skip,) = fhir.read(doc).skipped
     assert skip.reason_code == "ambiguous-context"
+
+
+# The size of a dict source (issue 10's limit, held like text's): the fast count may say "at
+# most the limit" only when the walk it stands for says so, and says it for plain JSON.
+PLAIN_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+class Text(str):
+    def __len__(self) -> int:  # a str that lies about its length
+        return 1
+
+
+def _size(doc: Any) -> int:
+    """The estimate `_larger_than` makes: the least limit it does not refuse."""
+    low, high = 0, 1 << 24
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (mid + 1, high) if _larger_than(doc, mid) else (low, mid)
+    return low
+
+
+@given(st.dictionaries(st.text(max_size=6), PLAIN_JSON, max_size=5))
+def test_the_fast_size_of_plain_json_is_the_walk_s_to_the_byte(doc: dict[str, Any]) -> None:
+    for parsed in (doc, json.loads(json.dumps(doc))):
+        size = _size(parsed)
+        assert _surely_within(parsed, size)
+        assert not _surely_within(parsed, size - 1)
+
+
+ODD = st.sampled_from(
+    [(), (1, "a"), Text("abc"), b"xy", 3 + 4j, {1: "a"}, {("t",): 1}, UserDict(a=1)]
+)
+ODD_JSON = st.recursive(
+    PLAIN_JSON
+    | ODD
+    | st.builds(
+        types.MappingProxyType, st.dictionaries(st.text(max_size=3), PLAIN_JSON, max_size=2)
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+    ),
+    max_leaves=30,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), ODD_JSON, max_size=5), st.data())
+def test_the_fast_size_never_passes_what_the_walk_refuses(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
+    shared = data.draw(st.sampled_from([None, "twice", "cycle"]))
+    if shared == "twice" and doc:  # one container in two places: counted once by the walk
+        doc["again"] = next(iter(doc.values()))
+    elif shared == "cycle":
+        doc["self"] = [doc]
+    size = _size(doc) if shared != "cycle" else 1000
+    for limit in (0, size - 1, size, size + 1, size * 2):
+        if _surely_within(doc, limit):
+            assert not _larger_than(doc, limit)
+
+
+def test_a_dict_source_near_its_limit_is_read_or_refused_as_before() -> None:
+    # three Observations sharing their code and value dicts: counted once each by the walk,
+    # three times by the fast count, which still serves a limit well above the source
+    shared = bundle_of(*({**o, "id": str(i)} for i, o in enumerate([FERRITIN_OBS] * 3)))
+    assert not _surely_within(shared, _size(shared)) and _surely_within(shared, 2 * _size(shared))
+    doc = json.loads(json.dumps(shared))
+    size = _size(doc)
+    assert _surely_within(doc, size)  # the fast count serves a Bundle to the byte
+    assert fhir.read(doc, max_bytes=size).results
+    try:
+        fhir.read(doc, max_bytes=size - 1)
+    except fhir.FhirError as exc:
+        assert f"larger than {size - 1} bytes" in str(exc)
+    else:
+        raise AssertionError("a dict over the limit was read")
+
+
+FERRITIN_OBS = {
+    "resourceType": "Observation",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "2276-4"}]},
+    "valueQuantity": {"value": 45, "unit": "ng/mL"},
+}
