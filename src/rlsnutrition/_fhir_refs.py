@@ -275,6 +275,27 @@ class Index:
                 return found
         return self.by_key.get(self.key_of(ref, holder), [])
 
+    def resolve_each(
+        self, refs: list[Any], holder: dict[str, Any]
+    ) -> list[tuple[str | None, list[dict[str, Any]]]]:
+        """Each reference object of ``refs`` (``{"reference": ...}``) written in ``holder``:
+        its reference text (None: none) and the resources it names, as `resolve` finds them."""
+        node = self.nodes[id(holder)]
+        base, by_key = node.base, self.by_key
+        out: list[tuple[str | None, list[dict[str, Any]]]] = []
+        for ref_obj in refs:
+            ref = ref_obj.get("reference") if isinstance(ref_obj, dict) else None
+            if not (isinstance(ref, str) and ref):
+                out.append((None, []))
+                continue
+            if ref.count("/") == 1 and not ref.startswith(("#", "urn:")) and "://" not in ref:
+                found = by_key.get(("ref", f"{base}/{ref}" if base else ref))  # see resolve
+                if found is not None:
+                    out.append((ref, found))
+                    continue
+            out.append((ref, self.resolve(ref, holder)))
+        return out
+
     def subject_of(self, resource: dict[str, Any]) -> Key | None:
         """Who ``resource`` is about, as a key that two resources share only when FHIR says they
         name the same one; None when it names no one."""

@@ -374,18 +374,18 @@ class _Reader:
             if holder_subject in (subject, None):
                 self.skipped.append(skip)
         for obs, own, inherited in plans:
-            if inherited:
-                subjects = {about for _, about in inherited if about is not None}
-                if own is not None:
-                    subjects.add(own)
-                if subjects and subject not in subjects:
-                    continue  # about someone else (or ambiguous among others)
-            elif own is None:
-                subjects = set()
-            elif own != subject:
-                continue  # about someone else
-            else:
-                subjects = {own}
+            if own is not None and own != subject:
+                for _, about in inherited:
+                    if about == subject:
+                        break  # ambiguous: about the subject, and about someone else
+                else:
+                    continue  # about someone else
+            subjects = set() if own is None else {own}
+            for _, about in inherited:
+                if about is not None:
+                    subjects.add(about)
+            if subjects and subject not in subjects:
+                continue  # about someone else (or ambiguous among others)
             when, ambiguous = self._when(obs, subjects, inherited)
             label = index.label(obs)
             if ambiguous is not None:
@@ -449,7 +449,7 @@ class _Reader:
         list it (an Observation listed by two that disagree is ambiguous, not first-come)."""
         contexts: dict[int, list[tuple[str | None, Key | None]]] = {}
         index, retired = self.index, self.retired
-        resolve, subject_of = index.resolve, index.subject_of
+        resolve_each, subject_of = index.resolve_each, index.subject_of
         work: list[tuple[dict[str, Any], list[Any], tuple[str | None, Key | None]]] = []
         for resource in index.resources:
             rtype = resource.get("resourceType")
@@ -468,11 +468,8 @@ class _Reader:
             ctx = (effective(holder) or inherited[0], subject_of(holder) or inherited[1])
             if ctx[1] is not None:
                 self.subjects.add(ctx[1])  # a report about someone holds their results
-            for ref_obj in refs:
-                ref = ref_obj.get("reference") if isinstance(ref_obj, dict) else None
-                targets = resolve(ref, holder) if isinstance(ref, str) and ref else []
+            for ref, targets in resolve_each(refs, holder):
                 if not targets:
-                    ref = s(ref)
                     label = index.label(holder)
                     skip = Skipped(
                         ref or label,
