@@ -158,6 +158,7 @@ class Index:
         self._written: dict[Key, tuple[str, dict[str, Any]]] = {}  # subject key -> a ref to it
         self._subjects: dict[int, Key | None] = {}
         self._keys: dict[tuple[str, str | None], Key] = {}
+        self._heads: dict[str, tuple[str, str]] = {}  # a full URL less its id -> base, type
         # each container's contained resources by id, indexed once: "#id" costs one look-up
         self._contained: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
@@ -169,7 +170,19 @@ class Index:
             rid = None
         key: str | None = None  # as text here; the node's key is ("ref", key)
         base: str | None = None
-        parsed = None if full_url is None else split(full_url)
+        parsed: tuple[str | None, str, str] | None = None
+        if full_url is not None:
+            # Entries of one server and type share all but the id ("http://a.org/fhir/
+            # Observation/"): once one is parsed, the next needs only its id checked.
+            head, _, tail = full_url.rpartition("/")
+            known = self._heads.get(head)
+            if known is not None and tail and len(tail) <= 64 and not tail.strip(_ID_CHARS):
+                parsed = (known[0], known[1], tail)
+            else:
+                parsed = split(full_url)
+                if parsed is not None and (url_base := parsed[0]) is not None:
+                    if len(full_url) == len(url_base) + len(parsed[1]) + len(parsed[2]) + 2:
+                        self._heads[head] = (url_base, parsed[1])  # no version in it
         if full_url is not None and (full_url.startswith("urn:") or "://" in full_url):
             if parsed is not None and parsed[0] is not None:
                 base, rtype_, rid_ = parsed[0], parsed[1], parsed[2]
