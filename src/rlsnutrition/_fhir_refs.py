@@ -180,9 +180,12 @@ class Index:
                 parsed = (known[0], known[1], tail)
             else:
                 parsed = split(full_url)
-                if parsed is not None and (url_base := parsed[0]) is not None:
-                    if len(full_url) == len(url_base) + len(parsed[1]) + len(parsed[2]) + 2:
-                        self._heads[head] = (url_base, parsed[1])  # no version in it
+                if (
+                    parsed is not None
+                    and (url_base := parsed[0]) is not None
+                    and len(full_url) == len(url_base) + len(parsed[1]) + len(parsed[2]) + 2
+                ):
+                    self._heads[head] = (url_base, parsed[1])  # no version in it
         if full_url is not None and (full_url.startswith("urn:") or "://" in full_url):
             if parsed is not None and parsed[0] is not None:
                 base, rtype_, rid_ = parsed[0], parsed[1], parsed[2]
