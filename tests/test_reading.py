@@ -118,3 +118,212 @@ def test_errors_are_typed_and_name_the_input() -> None:
         rn.parse_value("ferritin", "many")
     with pytest.raises(rn.UnknownUnitError, match="'furlongs'"):
         rn.read_value("ferritin", "45 furlongs")
+
+
+# --- what a verdict reads: lookup_unit, plausible_range, cut_points, judged_by, context_key,
+# missing_tests.
+
+CONTEXTS = st.builds(
+    rn.Context,
+    sex=st.sampled_from([None, "female", "male"]),
+    age=st.none() | st.integers(0, 110),
+    kidney_disease=st.booleans(),
+    dialysis=st.booleans(),
+) | st.builds(
+    rn.Context,
+    sex=st.sampled_from([None, "female"]),
+    age=st.none() | st.integers(12, 50),
+    pregnant=st.just(True),
+)
+
+
+def value_of(analyte: str) -> st.SearchStrategy[float]:
+    """A plausible value of ``analyte`` in its default unit."""
+    low, high = rn.plausible_range(analyte)
+    return st.floats(low, min(high, 5000.0))
+
+
+@st.composite
+def panels(draw: st.DrawFn) -> dict[str, float]:
+    ids = draw(st.lists(st.sampled_from([a.id for a in ANALYTES]), unique=True))
+    panel = {a: draw(value_of(a)) for a in ids}
+    if "serum_iron" in panel and "tibc" in panel:  # serum iron cannot exceed TIBC
+        panel["tibc"] = max(panel["tibc"], 1.0)
+        panel["serum_iron"] = min(panel["serum_iron"], panel["tibc"])
+    return panel
+
+
+def outcomes(a: rn.Assessment) -> tuple[object, ...]:
+    """What does not depend on the exact values: statuses, actions, warnings, next tests."""
+    return (
+        [(f.status, f.action_codes()) for f in a.findings],
+        [w.code for w in a.warnings],
+        a.missing_tests,
+    )
+
+
+@given(st.sampled_from(ANALYTES), st.data(), st.sampled_from(["conventional", "si"]))
+def test_lookup_unit_names_the_unit_read_value_reads_in(
+    analyte: rn.Analyte, data: st.DataObject, units: str
+) -> None:
+    unit = data.draw(
+        st.none()
+        | st.sampled_from(analyte.units).flatmap(lambda u: spellings(u.unit))
+        | st.text(max_size=8)
+    )
+    found = outcome(lambda: rn.lookup_unit(analyte.id, unit, units=units))  # type: ignore[arg-type]
+    low, high = rn.plausible_range(analyte)
+    number = (low + min(high, low + 10.0)) / 2
+    if isinstance(found, rn.UnitSpec):
+        assert found in analyte.units
+        read = rn.read_value(analyte, (number / found.factor, unit), units=units)  # type: ignore[arg-type]
+        assert read.given_unit == found.unit
+        assert read.value == number / found.factor * found.factor
+    else:
+        assert found == outcome(lambda: rn.read_value(analyte, (number, unit), units=units))  # type: ignore[arg-type]
+
+
+@given(
+    st.sampled_from(ANALYTES).flatmap(lambda a: st.tuples(st.just(a), st.sampled_from(a.units))),
+    st.floats(0, 1e6) | st.floats(0, 1),
+)
+def test_plausible_range_is_what_read_value_accepts(
+    analyte_unit: tuple[rn.Analyte, rn.UnitSpec], number: float
+) -> None:
+    analyte, spec = analyte_unit
+    low, high = rn.plausible_range(analyte)
+    accepted = isinstance(
+        outcome(lambda: rn.read_value(analyte, (number, spec.unit))), rn.JudgedValue
+    )
+    assert accepted == (low <= number * spec.factor <= high)
+
+
+def test_every_threshold_is_a_cut_point() -> None:
+    for t in rn.thresholds():
+        # on the scale it is stated on, a cut-off is its value, converted to the default unit
+        default = rn.lookup_analyte(t.analyte).default_unit
+        in_default = rn.convert(t.value, t.unit, default, analyte=t.analyte)
+        assert in_default in rn.cut_points(t.analyte, t.unit)
+    assert (
+        rn.cut_points("ferritin")
+        == rn.cut_points("ferritin", "ng/mL")
+        == rn.cut_points("2276-4", " NG/ML")
+    )
+    points = rn.cut_points("vitamin_d", "nmol/L")
+    assert list(points) == sorted(set(points))
+
+
+@given(
+    st.sampled_from(ANALYTES).flatmap(lambda a: st.tuples(st.just(a), st.sampled_from(a.units))),
+    st.data(),
+    panels(),
+    CONTEXTS,
+)
+def test_values_in_the_same_place_among_the_cut_points_judge_alike(
+    analyte_unit: tuple[rn.Analyte, rn.UnitSpec],
+    data: st.DataObject,
+    panel: dict[str, float],
+    ctx: rn.Context,
+) -> None:
+    analyte, spec = analyte_unit
+    points = rn.cut_points(analyte, spec.unit)
+    low, high = rn.plausible_range(analyte)
+    # Two values in one place: strictly between two neighbouring cut points (or bounds).
+    edges = sorted({low, *[p for p in points if low <= p <= high], min(high, 5000.0)})
+    i = data.draw(st.integers(0, len(edges) - 2))
+    inside = st.floats(edges[i], edges[i + 1], exclude_min=True, exclude_max=True)
+    first, second = data.draw(inside), data.draw(inside)
+    # without the pair that gives a derived TSAT (which TSAT's cut points judge)
+    panel = {a: v for a, v in panel.items() if a not in ("serum_iron", "tibc")}
+    results = []
+    for value in (first, second):
+        labs = {**panel, analyte.id: (value / spec.factor, spec.unit)}
+        read = rn.read_value(analyte, labs[analyte.id])
+        if read.value != value:  # rounded by the unit's factor: the place may differ
+            return
+        results.append(outcomes(rn.assess(labs, context=ctx)))
+    assert results[0] == results[1]
+
+
+@given(st.sampled_from(rn.nutrients()), panels(), st.sampled_from(ANALYTES), st.data(), CONTEXTS)
+def test_a_finding_reads_only_the_analytes_it_is_judged_by(
+    nutrient: rn.Nutrient,
+    panel: dict[str, float],
+    other: rn.Analyte,
+    data: st.DataObject,
+    ctx: rn.Context,
+) -> None:
+    judged = rn.judged_by(nutrient)
+    if other.id in judged or other.id in ("serum_iron", "tibc"):  # these give a derived TSAT
+        return
+    changed = {**panel, other.id: data.draw(value_of(other.id))}
+    before = rn.assess(panel, context=ctx).finding(nutrient.id)
+    after = rn.assess(changed, context=ctx).finding(nutrient.id)
+    assert (before.status, before.action_codes()) == (after.status, after.action_codes())
+    assert set(judged) <= {a.id for a in ANALYTES}
+
+
+@given(CONTEXTS, CONTEXTS, panels(), st.sampled_from([None, "findings", "warnings"]))
+def test_contexts_with_equal_keys_are_judged_alike(
+    one: rn.Context, other: rn.Context, panel: dict[str, float], part: str | None
+) -> None:
+    key = rn.context_key(one, part=part)  # type: ignore[arg-type]
+    hash(key)
+    if key != rn.context_key(other, part=part):  # type: ignore[arg-type]
+        return
+    a, b = rn.assess(panel, context=one), rn.assess(panel, context=other)
+    if part in (None, "findings"):
+        assert a.findings == b.findings
+        assert a.missing_tests == b.missing_tests
+    if part in (None, "warnings"):
+        assert a.warnings == b.warnings
+
+
+def test_context_keys_tell_apart_what_is_judged_apart() -> None:
+    adult, child = rn.Context(age=40), rn.Context(age=8)
+    assert rn.context_key(adult) != rn.context_key(child)
+    assert rn.context_key(rn.Context(dialysis=True), part="warnings") == rn.context_key(
+        adult, part="warnings"
+    )
+    assert rn.context_key(rn.Context(dialysis=True), part="findings") != rn.context_key(
+        adult, part="findings"
+    )
+    with pytest.raises(TypeError, match="Context"):
+        rn.context_key({"age": 40})  # type: ignore[arg-type]
+    with pytest.raises(rn.InvalidArgumentError, match="'verdicts'"):
+        rn.context_key(adult, part="verdicts")  # type: ignore[arg-type]
+
+
+@given(panels(), CONTEXTS, st.randoms(use_true_random=False))
+def test_missing_tests_are_what_the_assessment_lists(
+    panel: dict[str, float], ctx: rn.Context, rnd: object
+) -> None:
+    a = rn.assess(panel, context=ctx)
+    # Every analyte is reported by some finding, a derived TSAT too.
+    measured = {v.analyte for f in a.findings for v in f.values}
+    assert set(panel) <= measured
+    findings = list(a.findings)
+    rnd.shuffle(findings)  # type: ignore[attr-defined]
+    assert rn.missing_tests(sorted(measured), findings) == a.missing_tests
+
+
+def test_missing_tests_refuses_what_it_cannot_read() -> None:
+    findings = rn.assess({}).findings
+    with pytest.raises(TypeError, match="iterable"):
+        rn.missing_tests("ferritin", findings)
+    with pytest.raises(rn.UnknownAnalyteError, match="ferritn"):
+        rn.missing_tests(["ferritn"], findings)
+    with pytest.raises(TypeError, match="Finding"):
+        rn.missing_tests([], [{"nutrient": "iron"}])  # type: ignore[list-item]
+    assert (
+        rn.missing_tests(["2276-4", "TSAT"], findings)
+        == rn.assess({"ferritin": 1, "tsat": 20}).missing_tests
+    )
+
+
+def test_units_is_one_vocabulary() -> None:
+    import typing
+
+    assert typing.get_args(rn.Units) == ("conventional", "si")
+    assert typing.get_type_hints(rn.read_value)["units"] == rn.Units
+    assert typing.get_type_hints(rn.assess)["units"] == rn.Units

@@ -55,6 +55,7 @@ from .model import (
     Statement,
     SupplementForm,
     Threshold,
+    Units,
     UnitSpec,
     UpperLimit,
 )
@@ -64,7 +65,16 @@ if _TYPE_CHECKING:
     from . import fhir as fhir
     from ._assess import assess, assess_many
     from ._json import assessment_json_schema
-    from ._reading import parse_value, read_value
+    from ._reading import (
+        context_key,
+        cut_points,
+        judged_by,
+        lookup_unit,
+        missing_tests,
+        parse_value,
+        plausible_range,
+        read_value,
+    )
     from .assessment import DISCLAIMER, Assessment, Finding, JudgedValue, Note, Reason, Status
     from .fhir import FhirLabs
     from .labs import Conflict, Context, LabResult, Latest, latest
@@ -90,7 +100,13 @@ _LAZY = {
     "Latest": ".labs",
     "Conflict": ".labs",
     "FhirLabs": ".fhir",
+    "context_key": "._reading",
+    "cut_points": "._reading",
+    "judged_by": "._reading",
+    "lookup_unit": "._reading",
+    "missing_tests": "._reading",
     "parse_value": "._reading",
+    "plausible_range": "._reading",
     "read_value": "._reading",
 }
 
@@ -183,6 +199,7 @@ __all__ = [
     "SupplementForm",
     "Threshold",
     "UnitSpec",
+    "Units",
     "UnknownAnalyteError",
     "UnknownNutrientError",
     "UnknownUnitError",
@@ -192,14 +209,20 @@ __all__ = [
     "assess",
     "assess_many",
     "assessment_json_schema",
+    "context_key",
     "convert",
+    "cut_points",
     "foods_rich_in",
+    "judged_by",
     "knowledge_info",
     "latest",
     "lookup_analyte",
     "lookup_nutrient",
+    "lookup_unit",
+    "missing_tests",
     "nutrients",
     "parse_value",
+    "plausible_range",
     "read_value",
     "rls_factors",
     "thresholds",

@@ -8,11 +8,12 @@ from typing import Any, Literal, overload
 
 from ._knowledge import Knowledge, knowledge
 from ._panel import Panel, panel_for, with_note
-from ._parse import UNITS, Units, derive_tsat, read_labs
+from ._parse import derive_tsat, read_labs
 from ._rules import rules_for
 from .assessment import DISCLAIMER, Assessment, _constructor
 from .errors import InvalidArgumentError, RLSNutritionError, show
 from .labs import Context
+from .model import UNITS, Units
 
 __all__ = ["assess", "assess_many"]
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import Literal, NamedTuple, NoReturn, cast, get_args
+from typing import NamedTuple, NoReturn, cast
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -21,14 +21,11 @@ from .assessment import JudgedValue, _constructor
 from .errors import InvalidLabValueError
 from .errors import show as _show
 from .labs import COMPARATORS, Censor, LabResult, comparator_of, newest, split_comparator
-from .model import Analyte, UnitSpec
+from .model import Analyte, Units, UnitSpec
 
 # A number, anchored where the text after any comparator starts: no part of the pattern can
 # match the same characters two ways, so a match (or a failure) is linear in the text.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-Units = Literal["conventional", "si"]
-UNITS: tuple[Units, ...] = get_args(Units)
 
 
 class Measurement(NamedTuple):

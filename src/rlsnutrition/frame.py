@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, cast
+from typing import Any
 
 try:
     import numpy as np
@@ -29,12 +29,22 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the test e
         "rlsnutrition.frame needs pandas: pip install 'rlsnutrition[pandas]'"
     ) from exc
 
-from . import Context, Finding, RLSNutritionError, assess, lookup_analyte, nutrients
-from ._knowledge import knowledge
-from ._panel import panel_for
-from ._parse import Units, measure, plausible_range
-from ._rules import hemoglobin_cutoff, rules_for
-from ._units import to_default, unit_spec
+from . import (
+    Context,
+    Finding,
+    RLSNutritionError,
+    Units,
+    assess,
+    context_key,
+    cut_points,
+    judged_by,
+    lookup_analyte,
+    lookup_unit,
+    missing_tests,
+    nutrients,
+    plausible_range,
+    read_value,
+)
 from .errors import InvalidArgumentError, UnknownAnalyteError, show
 from .model import Analyte, UnitSpec
 
@@ -51,21 +61,19 @@ _ABSENT = -1
 _CENSORED = 1 << 40  # codes of censored values start here, one per distinct (value, sign, scale)
 _SCALE_SPAN = 1 << 16  # position codes: scale index * _SCALE_SPAN + place among the cut points
 
-# What each part of an assessment reads, as the rules declare it: the verdicts read the four
-# facts of a context the panel's memo keys on; the warnings read these analytes, which
-# anaemia cut-off applies, and whether the person is a child. (The row-by-row property test
-# in tests/test_frame.py holds the frame to ``assess``.)
+# What each part of an assessment reads: a finding reads the analytes it is judged by
+# (``judged_by``) and the facts of the context ``context_key(part="findings")`` names; the
+# warnings read these analytes and the facts ``context_key(part="warnings")`` names. (The
+# row-by-row property test in tests/test_frame.py holds the frame to ``assess``.)
 _WARNING_INPUTS = ("crp", "ferritin", "hemoglobin")
 
 
 def _verdict_flags(ctx: Context) -> Hashable:
-    return rules_for(knowledge()).verdict_flags(ctx)
+    return context_key(ctx, part="findings")
 
 
 def _warning_flags(ctx: Context) -> Hashable:
-    rules = rules_for(knowledge())
-    cut = hemoglobin_cutoff(ctx, rules)
-    return (cut.threshold.id if cut is not None else None, rules.is_child(ctx))
+    return context_key(ctx, part="warnings")
 
 
 def assess_frame(
@@ -117,7 +125,6 @@ class _Column:
     error ``assess`` raises for it."""
 
     def __init__(self, analyte: Analyte, cells: pd.Series, units: Units) -> None:
-        k = knowledge()
         self.analyte = analyte
         n = len(cells)
         self.code = np.full(n, _ABSENT, dtype=np.int64)
@@ -128,14 +135,14 @@ class _Column:
         self.scale = np.full(n, -1, dtype=np.int64)
         self.censored: dict[tuple[object, ...], int] = {}
         self.specs: dict[str, UnitSpec | None] = {}  # unit as written -> accepted unit
-        self.floor, self.limit = plausible_range(analyte, k)
+        self.floor, self.limit = plausible_range(analyte)
         if is_numeric_dtype(cells.dtype) and not is_bool_dtype(cells.dtype):
             number = cells.to_numpy(dtype=float, na_value=np.nan)
             self.raw: np.ndarray[Any, Any] = number
             given = ~np.isnan(number)
-            spec = unit_spec(analyte, None, k, units)
+            spec = lookup_unit(analyte, units=units)
             with np.errstate(over="ignore", invalid="ignore"):
-                converted: np.ndarray[Any, Any] = to_default(number, spec)  # type: ignore[assignment]  # elementwise
+                converted: np.ndarray[Any, Any] = number * spec.factor  # as convert() does
             # The numbers the library's reader surely takes as they are, in one pass; every
             # other number goes through the reader itself, which says what is wrong with it.
             plain = given & (number >= 0) & (converted >= self.floor) & (converted <= self.limit)
@@ -155,11 +162,10 @@ class _Column:
                 self.scale[rows[plain]] = scale[codes[plain]]
                 rows = rows[~plain]
             self.read(rows.tolist(), self.raw[rows].tolist())
-        points = rules_for(k).points_by_scale[analyte.id]
         for i, unit in enumerate(self.scales):
             at = np.flatnonzero(self.scale == i)
             if len(at):
-                cuts = np.asarray(points[unit])
+                cuts = np.asarray(cut_points(analyte, unit))
                 v = self.value[at]
                 place = np.searchsorted(cuts, v, "left") + np.searchsorted(cuts, v, "right")
                 self.code[at] = i * _SCALE_SPAN + place
@@ -213,23 +219,23 @@ class _Column:
             if digits.isascii() and digits.isdigit():
                 spec = self.spec(unit.strip())
                 if spec is not None:
-                    converted = to_default(float(number), spec)
+                    converted = float(number) * spec.factor  # as convert() does
                     if self.floor <= converted <= self.limit:
                         return converted, self.scales.index(spec.unit), _ABSENT
         try:
-            m = measure(self.analyte, raw, knowledge(), self.units)
+            m = read_value(self.analyte, raw, units=self.units)
         except RLSNutritionError as exc:
             return str(exc)
         if m.comparator is None:
-            return m.value, self.scales.index(m.scale), _ABSENT
-        sign = (m.comparator, m.value, m.scale)
+            return m.value, self.scales.index(m.given_unit or ""), _ABSENT
+        sign = (m.comparator, m.value, m.given_unit)
         return 0.0, -1, self.censored.setdefault(sign, _CENSORED + len(self.censored))
 
     def spec(self, unit: str) -> UnitSpec | None:
         """The accepted unit a unit as written names, or None (the reader will say why)."""
         if unit not in self.specs:
             try:
-                self.specs[unit] = unit_spec(self.analyte, unit, knowledge(), self.units)
+                self.specs[unit] = lookup_unit(self.analyte, unit, units=self.units)
             except RLSNutritionError:
                 self.specs[unit] = None
         return self.specs[unit]
@@ -296,7 +302,7 @@ class _Frame:
                 self.error[row] = str(exc)
         self.good &= ~bad
         ok = rows & ~bad
-        cuts = np.asarray(rules_for(knowledge()).points_by_scale["tsat"]["%"])
+        cuts = np.asarray(cut_points("tsat", "%"))
         tsat = iron.value[ok] / tibc.value[ok] * 100
         code[ok] = np.searchsorted(cuts, tsat, "left") + np.searchsorted(cuts, tsat, "right")
         return code
@@ -351,7 +357,7 @@ class _Frame:
         findings: list[tuple[np.ndarray[Any, Any], list[Finding]]] = []
         outcomes = []
         for n in nutrients():
-            judged = rules_for(knowledge()).nutrient_rules[n.id].judges
+            judged = judged_by(n)
             derived = [self.derived] if n.id == "iron" else []
             group, first = self.groups([verdict_code, *self.codes(judged), *derived])
             if derived:
@@ -372,18 +378,18 @@ class _Frame:
             )
             outcomes.append(np.append(outcome[0], -1)[group])  # group -1 picks the trailing -1
 
-        # The tests worth doing next read which labs were given and what each finding says.
+        # The tests worth doing next read only which labs were given (a derived TSAT counts)
+        # and each finding's status and actions.
         present = [(c.code != _ABSENT).astype(np.int64) for c in self.columns.values()]
         present.append((self.derived != _ABSENT).astype(np.int64))
         group, first = self.groups([*present, *outcomes])
-        panel = panel_for(rules_for(knowledge()))
         missing = []
         for row in first:
-            given = cast("dict[str, Any]", dict.fromkeys(self.labs(row, self.order)))
+            given = [a for a in self.order if self.columns[a].code[row] != _ABSENT]
             if self.derived[row] != _ABSENT:
-                given["tsat"] = None  # derived, as assess does
-            row_findings = tuple(found[g[row]] for g, found in findings)
-            missing.append(";".join(panel.missing_tests(given, row_findings)))
+                given.append("tsat")  # derived, as assess does
+            row_findings = [found[g[row]] for g, found in findings]
+            missing.append(";".join(missing_tests(given, row_findings)))
         data["missing_tests"] = self.spread(group, missing)  # type: ignore[arg-type]
 
         group, first = self.groups([warning_code, *self.codes(_WARNING_INPUTS)])

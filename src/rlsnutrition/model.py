@@ -51,6 +51,8 @@ FoodGroup = Literal["meat", "poultry", "fish", "shellfish", "egg", "dairy", "pla
 Diet = Literal["vegan", "vegetarian", "pescatarian"]
 FactorKind = Literal["trigger", "secondary-cause", "medicine"]
 Comparator = Literal["<", "<=", ">", ">="]
+# Which unit a lab value given without one is read in: US ("conventional") or SI units.
+Units = Literal["conventional", "si"]
 NutrientId = Literal["iron", "magnesium", "vitamin_b12", "vitamin_b6", "vitamin_d", "folate"]
 
 # Each vocabulary is written once, as its Literal type; the tuples are read from it.
@@ -60,6 +62,7 @@ DIETS: tuple[Diet, ...] = get_args(Diet)
 SEXES: tuple[Sex, ...] = get_args(Sex)
 FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
 COMPARATORS: tuple[Comparator, ...] = get_args(Comparator)
+UNITS: tuple[Units, ...] = get_args(Units)
 
 # Which diets admit a food of each group: the rule the data's diet tags must agree with.
 DIETS_BY_FOOD_GROUP: dict[str, frozenset[str]] = {
