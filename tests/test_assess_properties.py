@@ -397,7 +397,8 @@ def _panel() -> Any:
 def _forget() -> None:
     from rlsnutrition import _parse
 
-    _parse._memo.clear()
+    for memos in _parse._memo.values():
+        memos.clear()
     _panel().memo.clear()
 
 
@@ -415,11 +416,13 @@ def test_the_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     _forget()
     monkeypatch.setattr(panel_module, "MEMO_SIZE", 8)
     fresh = []
-    for i in range(_parse._MEMO_SIZE + 10):
-        panel = {"vitamin_d": 10 + i / 1000, "ferritin": i % 300, "tsat": 1 + i % 60}
+    for i in range(2 * _parse._MEMO_SIZE + 10):
+        panel = {"vitamin_d": f"{10 + i / 1000} ng/mL", "ferritin": i % 300, "tsat": 1 + i % 60}
         fresh.append(rn.assess(panel))
         assert len(_panel().memo) <= 8
-    assert 0 < len(_parse._memo) <= _parse._MEMO_SIZE
+        sizes = {a: len(memo) for memos in _parse._memo.values() for a, memo in memos.items()}
+        assert max(sizes.values()) <= _parse._MEMO_SIZE
+    assert sizes["ferritin"] == 300 and sizes["vitamin_d"] > 0
     assert rn.assess({"vitamin_d": 10}) == rn.assess({"vitamin_d": 10.0})
     monkeypatch.undo()
     _forget()
@@ -672,7 +675,24 @@ def written_value(draw: st.DrawFn, analyte: str) -> object:
     spec = draw(st.sampled_from(ANALYTES[analyte].units))
     unit = draw(st.sampled_from([spec.unit, *spec.spellings, spec.unit.upper(), "furlongs"]))
     number = draw(_near_cuts(analyte) | st.floats(0, SPAN[analyte])) / spec.factor
-    text = draw(st.sampled_from([f"{number:.4g}", f"{number}", f"{round(number)}", "1e1"]))
+    arabic = str.maketrans(
+        "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    )
+    text = draw(
+        st.sampled_from(
+            [
+                f"{number:.4g}",
+                f"{number}",
+                f"{round(number)}",
+                f"{number:.2f}".translate(arabic),  # Unicode digits, as float() reads them
+                f"{number:.1f}".rstrip("0"),  # "45."
+                f"{number:.2f}".lstrip("0"),  # ".45"
+                "1e1",
+                "9" * 400,  # too large for a float
+                "1.2.3",
+            ]
+        )
+    )
     cmp = draw(st.sampled_from(["", "", *_CENSORS]))
     form = draw(
         st.sampled_from(["text", "bare", "tight", "spaced", "number", "int", "tuple", "lab"])
@@ -750,11 +770,12 @@ def test_a_value_is_remembered_on_its_second_reading() -> None:
     from rlsnutrition import _parse
 
     _forget()
-    _parse._seen.clear()
+    memo = _parse._memo["conventional"]
     first = rn.assess({"ferritin": "45 ng/mL"})
-    assert not _parse._memo
+    assert memo == {"ferritin": {"45 ng/mL": _parse._ONCE}}
     second = rn.assess({"ferritin": "45 ng/mL"})
-    assert len(_parse._memo) == 1
+    assert second.findings[0].values[0] is memo["ferritin"]["45 ng/mL"]
     third = rn.assess({"ferritin": "45 ng/mL"})
     assert first == second == third
-    assert third.findings[0].values[0] is next(iter(_parse._memo.values()))
+    assert third.findings[0].values[0] is second.findings[0].values[0]
+    assert first.findings[0].values[0] is not second.findings[0].values[0]

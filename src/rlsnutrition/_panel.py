@@ -112,12 +112,17 @@ def _verdict(
 
 
 _comparator = operator.attrgetter("comparator")
+# What judging reads of a context: see Panel.facts.
+_Facts = tuple[int, Cut | None, bool]
 # An analyte's cut points per scale, looked up by a JudgedValue's given_unit.
-_Points = dict[str | None, list[float]]
+# With a number per scale, so that one int says where a value falls and on which scale:
+# 1000 x the scale's number + its place (an analyte has far fewer than 500 cut points).
+_Points = dict[str | None, tuple[list[float], int]]
 
 
 def _points(by_scale: Mapping[str, list[float]]) -> _Points:
-    return dict(by_scale.items())
+    assert all(len(points) < 500 for points in by_scale.values())
+    return {scale: (points, 1000 * i) for i, (scale, points) in enumerate(by_scale.items())}
 
 
 class Panel:
@@ -149,7 +154,13 @@ class Panel:
             for nid, reported, judged, _ in self.plan
         ]
         self.memo: dict[tuple[object, ...], Verdict] = {}
-        self._flags: tuple[Context | None, tuple[object, ...]] = (None, ())
+        self._facts: tuple[Context | None, _Facts] = (None, (-1, None, False))
+        self._inflammation = tuple(
+            rules.cuts[f"iron.{name}"]
+            for name in ("crp.inflammation", "ferritin.deficient_inflammation", "ferritin.ceiling")
+        )
+        self._flag_ids: dict[tuple[object, ...], int] = {}  # a few dozen contexts at most
+        self._numbers = itertools.count()
 
     def verdict(self, j: Judge, note: Reason | None = None) -> Verdict:
         """``j`` as a verdict; ``note``, if given, is a last reason already in words."""
@@ -180,7 +191,7 @@ class Panel:
         two bisections per value and putting its values into the reasons' words. Censored
         results take the direct path.
         """
-        flags = self.flags(ctx)
+        flags = self.facts(ctx)[0]
         memo = self.memo
         get = labs.get
         out: list[Finding] = []
@@ -201,10 +212,8 @@ class Panel:
                     key.append(-1)
                 else:
                     v = found.value
-                    scale = found.given_unit
-                    points = by_scale[scale]
-                    key.append(scale)
-                    key.append(bisect_left(points, v) + bisect_right(points, v))
+                    points, scale = by_scale[found.given_unit]
+                    key.append(scale + bisect_left(points, v) + bisect_right(points, v))
             memo_key = tuple(key)
             verdict = memo.get(memo_key)
             if verdict is None:
@@ -218,12 +227,18 @@ class Panel:
             out.append(verdict.finding(nid, relevant, labs))
         return tuple(out)
 
-    def flags(self, ctx: Context) -> tuple[object, ...]:
-        """`Rules.verdict_flags` of ``ctx``, worked out once for the context of a run of
-        panels (a Context is frozen, so the same object has the same flags)."""
-        last = self._flags
+    def facts(self, ctx: Context) -> _Facts:
+        """What judging reads of ``ctx``: a number for its `Rules.verdict_flags` (equal
+        flags, equal numbers), its anaemia cut-off and whether it is a child's; worked out
+        once for the context of a run of panels (a Context is frozen: the same object has the
+        same facts)."""
+        last = self._facts
         if last[0] is not ctx:
-            last = self._flags = (ctx, self.rules.verdict_flags(ctx))
+            flags = self.rules.verdict_flags(ctx)
+            # each call takes a fresh number, so no two flags ever share one, even across threads
+            number = self._flag_ids.setdefault(flags, next(self._numbers))
+            facts = (number, hemoglobin_cutoff(ctx, self.rules), self.rules.is_child(ctx))
+            last = self._facts = (ctx, facts)
         return last[1]
 
     def directly(self, nid: str, relevant: list[JudgedValue], ctx: Context) -> Finding:
@@ -267,14 +282,12 @@ class Panel:
     def warnings(self, labs: Mapping[str, JudgedValue], ctx: Context) -> list[Note]:
         """Cross-cutting notes: inflammation, anaemia, adult thresholds. A censored CRP or
         hemoglobin ("<10") warns only when the whole range it allows does."""
-        rules = self.rules
-        texts = rules.warning_texts
+        texts = self.rules.warning_texts
+        _, cut, child = self.facts(ctx)
         out: list[Note] = []
         crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
         if crp is not None and ferritin is not None:
-            inflamed = rules.cuts["iron.crp.inflammation"]
-            deficient = rules.cuts["iron.ferritin.deficient_inflammation"]
-            ceiling = rules.cuts["iron.ferritin.ceiling"]
+            inflamed, deficient, ceiling = self._inflammation
             # Not beside a ferritin the iron finding reads as above the ceiling, not normal.
             if (
                 _surely(crp, inflamed)
@@ -284,12 +297,11 @@ class Panel:
                 code = "ferritin-unreliable-inflammation"
                 quoted = f"CRP {_as_reported(crp)} {crp.given_unit}"
                 out.append(Note(code, f"{quoted} {texts[code].text}"))
-        cut = hemoglobin_cutoff(ctx, rules) if hb is not None else None
         if hb is not None and cut is not None and _surely(hb, cut):
             step = Step(cut.threshold.id, None, "hemoglobin", True, hb.given_unit)
             text = self.words.reason(step, {"hemoglobin": _as_reported(hb)}).text
             out.append(Note("anaemia", capitalized(text)))
-        if rules.is_child(ctx):
+        if child:
             out.append(Note("adult-thresholds", texts["adult-thresholds"].text))
         return out
 

@@ -181,27 +181,28 @@ def judged_value(
 
 
 def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> JudgedValue | None:
-    """A plain, plausible, uncensored "number unit" read directly; None for anything else,
-    which the general path reads (or refuses, naming the problem)."""
-    text = raw.strip()
-    m = _number_match(text)
-    if m is None or text[:1] in "+-":
+    """A plain, plausible "number unit" (digits with at most one decimal point, a space, the
+    unit) read directly; None for anything else, which the general path reads (or refuses,
+    naming the problem). Where this reads a value, the general path reads the same: the text
+    before the first space is then exactly what `_NUMBER` matches (no sign, no exponent, no
+    comparator; ``isdecimal`` is the Unicode digits ``\\d`` and ``float`` read)."""
+    number_text, _, unit_text = raw.strip().partition(" ")
+    if not number_text.replace(".", "", 1).isdecimal():
         return None
-    number = float(m[0]) + 0.0
-    if not math.isfinite(number):
+    number = float(number_text)
+    if not math.isfinite(number):  # too many digits: refused by the general path
         return None
-    unit = text[m.end() :].strip() or None
+    unit = unit_text.strip() or None
     if _plans_k is not k:
         _reset_plans(k)
     plan = _plans.get((units, analyte.id, unit)) or _plan(analyte, unit, k, units)
     factor, floor, limit, scale, default, _ = plan
     value = number * factor  # to_default()
     if not floor <= value <= limit:
-        return None  # also inf and nan
+        return None
     return _judged(analyte.id, value, default, None, number, scale, None)
 
 
-_number_match = _NUMBER.match
 _judged = _constructor(JudgedValue)
 
 # What reading a value for an analyte in a unit needs, in one dict hit per (units, analyte,
@@ -344,37 +345,32 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
             pairs = (_as_pair(item) for item in results)
     global _memo_for
     if _memo_for is not k:
-        _memo.clear()
-        _seen.clear()
+        for memos in _memo.values():
+            memos.clear()
         _memo_for = k
     out: dict[str, JudgedValue] = {}
     repeated: dict[str, list[JudgedValue]] = {}
     index = k.analyte_index
-    memo_get = _memo.get
+    memos = _memo[units]
     for key, raw in pairs:
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
             analyte = find_analyte(key, k)
-        if type(raw) is str:  # the common case, its key built here (as _memo_key builds it)
-            memo_key: tuple[object, ...] | None = (
-                (analyte.id, units, str, raw) if len(raw) <= _MEMO_TEXT else None
-            )
-        else:
-            memo_key = _memo_key(analyte, raw, units)
-        m = memo_get(memo_key) if memo_key is not None else None
-        if m is None:
+        # The common case, a short string, is its own key (as _memo_key says).
+        memo_key = (raw if len(raw) <= _MEMO_TEXT else None) if type(raw) is str else _memo_key(raw)
+        memo = memos.get(analyte.id)
+        if memo is None:
+            memo = memos[analyte.id] = {}
+        m = memo.get(memo_key) if memo_key is not None else None
+        if m is None or m is _ONCE:
+            once = m is None
             m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or judged_value(
                 analyte, raw, k, units
             )
             if memo_key is not None:
-                if memo_key not in _seen:
-                    if len(_seen) >= _MEMO_SIZE:
-                        _seen.clear()
-                    _seen.add(memo_key)
-                else:
-                    if len(_memo) >= _MEMO_SIZE:
-                        _memo.clear()
-                    _memo[memo_key] = m
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[memo_key] = _ONCE if once else m
         prior = out.setdefault(analyte.id, m)
         if prior is not m:
             repeated.setdefault(analyte.id, [prior]).append(m)
@@ -384,30 +380,29 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
 
 
 # Reading a value is pure, and panels repeat the same few spellings: short plain values
-# (strings, ints, (number-or-string, unit) tuples) are remembered per analyte and units in a
-# bounded dict. Floats are read directly (it is as fast as a lookup). Keys hold their exact
+# (strings, ints, (number-or-string, unit) tuples) are remembered per units and analyte in
+# bounded dicts. Floats are read directly (it is as fast as a lookup). Keys hold their exact
 # type, so 1, 1.0 and True never share an entry, and no key is longer than _MEMO_TEXT
 # characters, so the memo stays small whatever callers send.
 #
-# A value is remembered the second time it is read, not the first: where values do not repeat
-# (values computed by a program, every digit kept), remembering each would only give the
-# garbage collector more objects to walk until the memo is emptied, which costs more than
-# reading the values afresh. The keys read once are kept in a bounded set (plain tuples of
-# strings, which the collector stops tracking).
-_MEMO_SIZE = 16_384
+# A value is remembered the second time it is read; the first time, only that its key was
+# read (_ONCE). Where values do not repeat (values computed by a program, every digit kept),
+# remembering each would give the garbage collector more objects to walk until the memo is
+# emptied, which costs more than reading the values afresh.
+_MEMO_SIZE = 1_024  # entries per analyte and units
 _MEMO_TEXT = 64
-_memo: dict[tuple[object, ...], JudgedValue] = {}
-_seen: set[tuple[object, ...]] = set()
+_ONCE: JudgedValue = _judged("", 0.0, "", None, None, None, None)  # a key read once
+_memo: dict[str, dict[str, dict[object, JudgedValue]]] = {units: {} for units in UNITS}
 _memo_for: Knowledge | None = None
 
 
-def _memo_key(analyte: Analyte, raw: object, units: Units) -> tuple[object, ...] | None:
-    """The memo key of a short plain value; None for anything else."""
+def _memo_key(raw: object) -> object:
+    """The memo key of a short plain value (among its analyte's); None for anything else."""
     kind = type(raw)
     if kind is str and isinstance(raw, str):
-        return (analyte.id, units, str, raw) if len(raw) <= _MEMO_TEXT else None
+        return raw if len(raw) <= _MEMO_TEXT else None
     if kind is int:
-        return analyte.id, units, int, raw
+        return int, raw
     if kind is tuple and isinstance(raw, tuple) and len(raw) == 2:
         value: object = raw[0]
         unit: object = raw[1]
@@ -416,7 +411,7 @@ def _memo_key(analyte: Analyte, raw: object, units: Units) -> tuple[object, ...]
             and (unit is None or type(unit) is str)
             and len(value if isinstance(value, str) else "") + len(str(unit or "")) <= _MEMO_TEXT
         ):
-            return analyte.id, units, tuple, type(value), value, unit
+            return tuple, type(value), value, unit
     return None
 
 
