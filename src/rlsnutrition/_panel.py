@@ -136,14 +136,15 @@ class Panel:
         # Per nutrient: the analytes its finding reports (its lab_tests and those rules.json
         # adds), the analytes it judges with their cut points, and its finding with no lab
         # (the same for everyone, but magnesium's, whose kidney caution reads the context).
-        self.plan: list[
-            tuple[str, tuple[str, ...], tuple[tuple[str, _Points], ...], Finding | None]
-        ] = []
+        self.plan: list[tuple[str, tuple[str, ...], tuple[str, ...], Finding | None]] = []
         for nid in NUTRIENT_IDS:
             rule = rules.nutrient_rules[nid]
             reported = tuple(dict.fromkeys((*k.nutrient_index[nid].lab_tests, *rule.also_reports)))
-            judged = tuple((a, _points(rules.points_by_scale[a])) for a in rule.judges)
-            self.plan.append((nid, reported, judged, None))
+            self.plan.append((nid, reported, tuple(rule.judges), None))
+        # The cut points of each analyte a nutrient judges, per scale.
+        self.cut_points = {
+            a: _points(rules.points_by_scale[a]) for _, _, judged, _ in self.plan for a in judged
+        }
         self.plan = [
             (
                 nid,
@@ -194,30 +195,33 @@ class Panel:
         flags = self.facts(ctx)[0]
         memo = self.memo
         get = labs.get
+        # Where each judged value falls (bisect_left + bisect_right is 2i+1 at cut point i, 2i
+        # below it), and whether any value is censored.
+        places: dict[str, int] = {}
+        censored = False
+        cut_points = self.cut_points
+        for analyte, m in labs.items():
+            by_scale = cut_points.get(analyte)
+            if by_scale is not None:
+                v = m.value
+                points, scale = by_scale[m.given_unit]
+                places[analyte] = scale + bisect_left(points, v) + bisect_right(points, v)
+            if m.comparator is not None:
+                censored = True
+        place = places.get
         out: list[Finding] = []
         for nid, reported, judged, not_tested in self.plan:
             relevant: list[JudgedValue] = list(filter(None, map(get, reported)))
             if not relevant and not_tested is not None:
                 out.append(not_tested)
                 continue
-            if any(map(_comparator, relevant)):  # a censored value (its comparator is never "")
+            if censored and any(map(_comparator, relevant)):  # (a comparator is never "")
                 out.append(self.directly(nid, relevant, ctx))
                 continue
-            # Where each value falls: bisect_left + bisect_right is 2i+1 at cut point i, 2i
-            # below it.
-            key: list[object] = [nid, flags]
-            for analyte, by_scale in judged:
-                found = get(analyte)
-                if found is None:
-                    key.append(-1)
-                else:
-                    v = found.value
-                    points, scale = by_scale[found.given_unit]
-                    key.append(scale + bisect_left(points, v) + bisect_right(points, v))
-            memo_key = tuple(key)
+            memo_key = (nid, flags, *map(place, judged))
             verdict = memo.get(memo_key)
             if verdict is None:
-                present = [labs[a] for a, _ in judged if a in labs]
+                present = [labs[a] for a in judged if a in labs]
                 x = {m.analyte: m.value for m in present}
                 scales = {m.analyte: m.given_unit or m.unit for m in present}
                 verdict = self.verdict(judge(nid, x, ctx, self.rules, scales))
