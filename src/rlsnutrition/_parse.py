@@ -21,7 +21,7 @@ from .assessment import JudgedValue, _constructor
 from .errors import InvalidLabValueError
 from .errors import show as _show
 from .labs import COMPARATORS, Censor, LabResult, comparator_of, newest, split_comparator
-from .model import Analyte, Units, UnitSpec
+from .model import UNITS, Analyte, Units, UnitSpec
 
 # A number, anchored where the text after any comparator starts: no part of the pattern can
 # match the same characters two ways, so a match (or a failure) is linear in the text.
