@@ -139,17 +139,17 @@ def _surely_within(doc: Any, limit: int) -> bool:
     if type(doc) is not dict:
         return False
     size = 0
-    level: list[Any] = [doc]
+    dicts: list[dict[Any, Any]] = [doc]
+    seqs: list[Any] = []  # lists and tuples
     for _ in range(_FAST_LEVELS):
-        if not level:
+        if not dicts and not seqs:
             return True
-        n = sum(map(len, level))  # a dict's values, a list's or tuple's items
-        dicts = list(filter(_is_dict, level))
         keys = sum(map(len, dicts))
-        size += 2 * len(level)
+        n = keys + sum(map(len, seqs))  # the dicts' values, the lists' and tuples' items
+        size += 2 * (len(dicts) + len(seqs))
         if size + 2 * (n + keys) > limit:  # every item adds at least 2
             return False
-        items = gc.get_referents(*level)
+        items = gc.get_referents(*dicts, *seqs)
         if len(items) != n:
             return False
         items += chain.from_iterable(dicts)  # the keys
@@ -158,15 +158,15 @@ def _surely_within(doc: Any, limit: int) -> bool:
         if not kinds <= _JSON_TYPES:
             return False
         texts = types.count(str)
-        containers = [types.count(t) if t in kinds else 0 for t in (dict, list, tuple)]
-        scalars = len(items) - texts - sum(containers)
+        nested = [types.count(t) if t in kinds else 0 for t in (dict, list, tuple)]
+        scalars = len(items) - texts - sum(nested)
         size += len("".join(filter(_is_str, items))) + 3 * texts + 8 * scalars
         if size > limit:
             return False
-        level = []
-        for count, check in zip(containers, (_is_dict, _is_list, _is_tuple), strict=True):
-            if count:
-                level += filter(check, items)
+        dicts = list(filter(_is_dict, items)) if nested[0] else []
+        seqs = list(filter(_is_list, items)) if nested[1] else []
+        if nested[2]:
+            seqs += filter(_is_tuple, items)
     return False
 
 
