@@ -319,13 +319,22 @@ class Index:
         rid = id(resource)
         if rid in subjects:
             return subjects[rid]
-        known = subjects[rid] = self._subject_of(resource)
-        return known
-
-    def _subject_of(self, resource: dict[str, Any]) -> Key | None:
         subject = resource.get("subject")
         if not isinstance(subject, dict):
+            subjects[rid] = None
             return None
+        ref = subject.get("reference")
+        if isinstance(ref, str) and ref and not ref.startswith("#"):
+            # a reference this source has already written with this base: what it names, and
+            # what `_subject_of` records of it, are known
+            key = self._keys.get((ref, self.nodes[rid].base))
+            if key is not None and key in self._written and key in self.meta:
+                subjects[rid] = key
+                return key
+        key = subjects[rid] = self._subject_of(resource, subject)
+        return key
+
+    def _subject_of(self, resource: dict[str, Any], subject: dict[str, Any]) -> Key | None:
         ref = subject.get("reference")
         if isinstance(ref, str) and ref:
             key = self._keys.get((ref, self.nodes[id(resource)].base))

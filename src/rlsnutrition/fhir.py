@@ -638,7 +638,6 @@ class _Reader:
         return None
 
     def _choose_subject(self, patient: str | None) -> Key | None:
-        subjects = named(list(self.subjects))
         if patient is not None:
             matches = self.index.match(patient, self.subjects)
             if len(matches) > 1:
@@ -648,12 +647,13 @@ class _Reader:
                     "who may be different people; pass the one meant in full"
                 )
             if not matches:
-                found = listed(subjects) or "none"
+                found = listed(named(list(self.subjects))) or "none"
                 raise FhirError(
                     f"no results for {_show(patient)} in the source; subjects found: {found}"
                 )
             return matches[0]
-        if len(subjects) > 1:
+        if len(self.subjects) > 1:
+            subjects = named(list(self.subjects))
             raise FhirError(
                 f"the source holds results for {len(subjects)} subjects ({listed(subjects)}); "
                 "pass patient='Patient/...' to choose one, so that one person's labs are never "
