@@ -69,7 +69,8 @@ def clear_memos() -> None:
     """Forget remembered findings and parsed values, so a run starts cold."""
     from rlsnutrition import _knowledge, _panel, _parse, _rules
 
-    _parse._memo.clear()
+    for memos in _parse._memo.values():  # one dict per units, kept
+        memos.clear()
     _panel.panel_for(_rules.rules_for(_knowledge.knowledge())).memo.clear()
 
 
