@@ -1,11 +1,12 @@
 """What ``assess`` reads, as public functions for apps and adapters that read lab values one at
 a time or judge in bulk: one value read (``read_value``, ``parse_value``, ``lookup_unit``,
 ``plausible_range``) and what a verdict reads (``cut_points``, ``judged_by``,
-``context_key``).
+``context_key``, ``missing_tests``).
 
-Each is a thin face over what ``assess`` itself uses (``_parse``, ``_units``, ``_rules``), so a
-value they accept, the number they give and the error they raise are exactly ``assess``'s, and
-the cut points and facts they name are those the rules compare with and read.
+Each is a thin face over what ``assess`` itself uses (``_parse``, ``_units``, ``_rules``,
+``_panel``), so a value they accept, the number they give and the error they raise are exactly
+``assess``'s, and the cut points and facts they name are those the rules compare with and read.
+The FHIR reader and ``assess_frame`` are built on them, with no private import.
 """
 
 from __future__ import annotations
