@@ -128,11 +128,12 @@ def _surely_within(doc: Any, limit: int) -> bool:
     `_larger_than` decides, exactly as before).
 
     Each level's containers are read in one `gc.get_referents` call, which gives a list's or
-    tuple's items and a dict's values (a dict whose keys are all exact ``str``; another dict
-    gives its keys too, and then the count below differs and this gives up). The count is
-    checked against the containers' lengths, so a Python whose collector reports referents
-    otherwise gives up too, never miscounts. Only JSON's own exact types are counted (anything
-    else: give up). A container met twice (shared, or a cycle) is counted each time here but
+    tuple's items and a dict's values. It gives a dict's keys too unless they are all exact
+    ``str`` (CPython's dicts keep such keys apart, and the collector need not visit them), so
+    the count, checked against the containers' lengths, differs and this gives up unless
+    every key is an exact ``str``; a Python whose collector reports referents otherwise gives
+    up too, never miscounts. Only JSON's own exact types are counted (anything else: give
+    up). A container met twice (shared, or a cycle) is counted each time here but
     once by `_larger_than`, so this total is never below that estimate: at most ``limit`` here
     is at most ``limit`` there. Work stops once the total, or the next level's item count,
     passes ``limit``."""
@@ -152,7 +153,10 @@ def _surely_within(doc: Any, limit: int) -> bool:
         items = gc.get_referents(*dicts, *seqs)
         if len(items) != n:
             return False
-        items += chain.from_iterable(dicts)  # the keys
+        try:  # the keys: all exact str here (see above), a TypeError if not str at all
+            size += len("".join(chain.from_iterable(dicts))) + 3 * keys
+        except TypeError:
+            return False
         types = list(map(type, items))
         kinds = set(types)
         if not kinds <= _JSON_TYPES:
