@@ -704,13 +704,18 @@ def _is_deletion(entry: dict[str, Any]) -> bool:
 
 
 def _has_value(part: dict[str, Any]) -> bool:
+    if "valueQuantity" in part or "valueString" in part:  # the usual ones, without a scan
+        return True
     return any(key.startswith("value") for key in part)
 
 
 def _code_text(part: dict[str, Any]) -> str | None:
-    code = d(part.get("code"))
-    for coding in lst(code.get("coding")):
-        c = s(d(coding).get("code"))
-        if c:
+    code = part.get("code")
+    if not isinstance(code, dict):
+        return None
+    codings = code.get("coding")
+    for coding in codings if isinstance(codings, list) else ():
+        c = coding.get("code") if isinstance(coding, dict) else None
+        if isinstance(c, str) and c:
             return c
     return s(code.get("text"))
