@@ -321,6 +321,15 @@ def test_missing_tests_refuses_what_it_cannot_read() -> None:
     )
 
 
+def test_judged_by_names_nutrients_as_lookup_nutrient_does() -> None:
+    assert rn.judged_by("Vitamin B-12") == rn.judged_by(rn.lookup_nutrient("cobalamin"))
+    assert "egfr" in rn.judged_by("magnesium")
+    with pytest.raises(rn.UnknownNutrientError, match="zinc"):
+        rn.judged_by("zinc")
+    with pytest.raises(TypeError, match="int"):
+        rn.judged_by(12)  # type: ignore[arg-type]
+
+
 def test_units_is_one_vocabulary() -> None:
     import typing
 

@@ -216,6 +216,7 @@ def judged_by(nutrient: str | Nutrient) -> tuple[str, ...]:
 
     Raises:
         UnknownNutrientError: the nutrient is not known.
+        TypeError: ``nutrient`` is neither a string nor a Nutrient.
     """
     nid = lookup_nutrient(nutrient.id if isinstance(nutrient, Nutrient) else nutrient).id
     return rules_for(knowledge()).nutrient_rules[nid].judges
