@@ -7,46 +7,29 @@ must agree with on drawn sources (tests/test_fhir_fast.py). Not used by the libr
 from __future__ import annotations
 
 import re
-from collections import Counter
-from datetime import datetime
 from typing import Any, NamedTuple
 
+from rlsnutrition import fhir
 from rlsnutrition._fhir_context import read_context, read_medicines
+from rlsnutrition._fhir_refs import Key, d, effective, is_absolute, lst, named, s, shown
 from rlsnutrition._fhir_source import FhirError
-from rlsnutrition._knowledge import Knowledge, knowledge
-from rlsnutrition._parse import measure, parse_number
-from rlsnutrition.errors import InvalidLabValueError, UnknownUnitError, listed
+from rlsnutrition._knowledge import Knowledge, knowledge  # noqa: F401 (test_fhir_fast)
+from rlsnutrition.errors import listed
 from rlsnutrition.errors import show as _show
-from rlsnutrition.fhir import (
-    _LOINC_SYSTEMS,
-    _MAX_NESTING,
+from rlsnutrition.fhir import (  # unchanged since
     JUDGED,
-    UCUM,
+    _MAX_NESTING,
     FhirLabs,
     Skipped,
     _Candidate,
+    _is_deletion,
     _loinc_map,
+    _members,
 )
-from rlsnutrition.knowledge import analytes
-from rlsnutrition.labs import Censor, LabResult, comparator_of, newest, parse_when
-from rlsnutrition.model import Analyte
-
-Key = tuple[str, ...]
+from rlsnutrition.labs import parse_when
 
 _TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}\Z")
 _ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
-
-
-def d(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def lst(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def s(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def split(ref: str) -> tuple[str | None, str, str] | None:
@@ -64,64 +47,6 @@ def split(ref: str) -> tuple[str | None, str, str] | None:
     if "://" in rest:
         return rest, rtype, rid
     return None  # a path that is neither relative Type/id nor an absolute URL
-
-
-def shown(key: Key) -> str:
-    """A key as people read it (the form ``FhirLabs.subject`` and messages use)."""
-    kind = key[0]
-    if kind == "ident":
-        return f"{key[1]}|{key[2]}"
-    if kind == "contained":
-        return f"{key[1]}#{key[2]}"
-    if kind == "text":
-        return f"{key[2]!r}, named only by text in {key[1]}"
-    return key[1]
-
-
-def effective(resource: dict[str, Any]) -> str | None:
-    """When a resource's finding holds: effective[x], else when it was issued."""
-    period = d(resource.get("effectivePeriod"))
-    return (
-        s(resource.get("effectiveDateTime"))
-        or s(resource.get("effectiveInstant"))
-        or s(period.get("end"))
-        or s(period.get("start"))
-        or s(resource.get("issued"))
-    )
-
-
-def is_absolute(ref: str) -> bool:
-    return ref.startswith("urn:") or "://" in ref
-
-
-_KINDS = {"ref": "reference", "ident": "identifier", "contained": "contained", "text": "text"}
-
-
-def named(keys: set[Key] | list[Key]) -> list[str]:
-    """Keys as people read them, sorted; two that read alike (an identifier ``a`` / ``b|c``
-    and an identifier ``a|b`` / ``c``) are told apart by their parts."""
-    texts = [shown(k) for k in keys]
-    counts = Counter(texts)
-    return sorted(
-        f"{x} ({_KINDS[k[0]]} {', '.join(map(repr, k[1:]))})" if counts[x] > 1 else x
-        for x, k in zip(texts, keys, strict=True)
-    )
-
-
-def names_anywhere(subject: str) -> bool:
-    """Whether a subject, as ``FhirLabs.subject`` shows it, names one person whatever the
-    source: a full URL of a server's resource, a URN, or an identifier whose system is
-    absolute. A relative ``Patient/1`` (no server known), a contained resource or display text
-    names someone only within its own source."""
-    if any(c.isspace() for c in subject) or "#" in subject:
-        return False
-    system, bar, _ = subject.partition("|")
-    if bar:
-        return is_absolute(system)
-    if subject.startswith("urn:"):
-        return True
-    parsed = split(subject)
-    return parsed is not None and subject == f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
 
 
 class Node(NamedTuple):
@@ -287,31 +212,9 @@ class Index:
         return sorted(k for k in subjects if k[0] == "ident" and shown(k) == patient)
 
 
-def _members(resource: dict[str, Any]) -> list[Any]:
-    """The members of a panel: R4 ``hasMember``, or STU3 ``related`` of type has-member."""
-    members = lst(resource.get("hasMember"))
-    related_ = resource.get("related")
-    if not related_:
-        return members
-    members = list(members)
-    for related in lst(related_):
-        related = d(related)
-        if related.get("type") == "has-member":
-            members.append(related.get("target"))
-    return members
-
-
-def _version(resource: dict[str, Any]) -> tuple[int | None, datetime | None]:
-    meta = d(resource.get("meta"))
-    vid = s(meta.get("versionId"))
-    return (
-        int(vid) if vid is not None and vid.isdigit() and len(vid) < 19 else None,
-        parse_when(meta.get("lastUpdated")),
-    )
-
-
-class _Reader:
-    """One read of one source: resolves references, judges each Observation once."""
+class _Reader(fhir._Reader):
+    """The reader before issue 12, where it differs from today's (the methods it does not
+    define are unchanged since)."""
 
     def __init__(self, doc: dict[str, Any], name: str, k: Knowledge) -> None:
         self.k = k
@@ -351,74 +254,6 @@ class _Reader:
                     stack.append((inner, s(entry.get("fullUrl")), depth + 1))
                 elif history and _is_deletion(entry):
                     stack.append((entry, s(entry.get("fullUrl")), -1))
-
-    def _deletions(self) -> None:
-        """A history Bundle lists the newest version first; a DELETE there (or a response of
-        410 Gone) retracts the versions listed after it, as ``entered-in-error`` does, so a
-        deleted record is never read as current. A version listed before it (re-created
-        after the deletion) is read as usual."""
-        if not self.deleted:
-            return
-        order = {id(r): i for i, r in enumerate(self.index.resources)}
-        by_name: dict[tuple[str, str], list[Key]] = {}  # (type, id) -> the keys naming it
-        for key in self.index.by_key:
-            if (named := self.index.meta.get(key)) is not None:
-                by_name.setdefault(named, []).append(key)
-        for url, at in self.deleted:
-            parsed = split(url)
-            keys: list[Key]
-            if parsed is None:
-                keys = [("ref", url)]
-            elif parsed[0] is None:  # a relative Type/id: the history's own server
-                keys = by_name.get((parsed[1], parsed[2]), [])
-            else:
-                keys = [("ref", f"{parsed[0]}/{parsed[1]}/{parsed[2]}")]
-            for key in keys:
-                versions = self.index.by_key.get(key, [])
-                gone = [v for v in versions if order[id(v)] >= at]
-                for v in gone:
-                    self.retired.add(id(v))
-                    self._skip(
-                        shown(key),
-                        _code_text(v),
-                        "retracted",
-                        f"{shown(key)} was deleted (a DELETE in the history Bundle): its older "
-                        "versions are not read",
-                    )
-                versions[:] = [v for v in versions if order[id(v)] < at]
-
-    def _versions(self) -> None:
-        """Several versions of one resource (a history Bundle): only the newest is read, so a
-        newest version ``entered-in-error`` retracts the older ones rather than leaving them.
-        Versions that cannot be ordered are read side by side, unless one retracts them all."""
-        for key, versions in self.index.by_key.items():
-            if len(versions) < 2:
-                continue
-            stamps = [_version(v) for v in versions]
-            ids, times = [v[0] for v in stamps], [v[1] for v in stamps]
-            current: dict[str, Any] | None = None
-            if None not in ids and len(set(ids)) == len(ids):
-                current = versions[max(range(len(ids)), key=lambda i: ids[i] or 0)]
-            elif None not in times and len(set(times)) == len(times):
-                current = versions[max(range(len(times)), key=lambda i: times[i] or 0)]
-            elif all(v == versions[0] for v in versions):
-                current = versions[0]
-            if current is None:
-                if not any(v.get("status") == "entered-in-error" for v in versions):
-                    continue
-                current = next(v for v in versions if v.get("status") == "entered-in-error")
-            for v in versions:
-                if v is not current:
-                    self.retired.add(id(v))
-                    if v != current and current.get("status") == "entered-in-error":
-                        self._skip(
-                            shown(key),
-                            None,
-                            "retracted",
-                            f"a version of {shown(key)} is entered-in-error: none of its versions "
-                            "is read",
-                        )
-            versions[:] = [current]
 
     def read(self, patient: str | None) -> FhirLabs:
         contexts = self._contexts()
@@ -544,9 +379,6 @@ class _Reader:
                         work.append((target, members, ctx))
         return contexts
 
-    def _skip(self, label: str, code: str | None, reason_code: str, reason: str) -> None:
-        self.skipped.append(Skipped(label, code, reason_code, reason))
-
     def _observation(
         self, obs: dict[str, Any], label: str, subject: Key | None, when: str | None
     ) -> None:
@@ -598,92 +430,6 @@ class _Reader:
         if judged_any and status == "unknown":
             self.unknown_status += 1
 
-    def _other_focus(self, obs: dict[str, Any], subject: Key | None) -> str | None:
-        """What an Observation's ``focus`` names when that is not its subject (R4: the
-        result is about the focus, "when it is not about the subject of record"); None when
-        it has no focus, or its focus is the subject itself."""
-        for item in lst(obs.get("focus")):
-            ref = s(d(item).get("reference"))
-            if ref is None or subject is None or self.index.key_of(ref, obs) != subject:
-                shown = ref or s(d(item).get("display")) or "a resource named by no reference"
-                return _show(shown)
-        return None
-
-    def _analyte(self, part: dict[str, Any]) -> Analyte | None:
-        for coding in lst(d(part.get("code")).get("coding")):
-            coding = d(coding)
-            system, code = s(coding.get("system")), s(coding.get("code"))
-            if code is not None and system in _LOINC_SYSTEMS:
-                analyte = self.loinc.get(code)
-                if analyte is not None:
-                    return analyte
-        return None
-
-    def _value(
-        self,
-        part: dict[str, Any],
-        label: str,
-        analyte: Analyte,
-        when: str | None,
-        subject: Key | None,
-    ) -> _Candidate | None:
-        code = _code_text(part)
-        quantity = part.get("valueQuantity")
-        comparator: Censor | None = None
-        units: list[str | None]
-        if isinstance(quantity, dict):
-            number = quantity.get("value")
-            if isinstance(number, bool) or not isinstance(number, (int, float)):
-                self._skip(label, code, "no-value", "valueQuantity has no number")
-                return None
-            raw_cmp = quantity.get("comparator")
-            if raw_cmp is not None:
-                comparator = comparator_of(raw_cmp)  # the library's one vocabulary
-                if comparator is None:
-                    self._skip(
-                        label,
-                        code,
-                        "invalid-value",
-                        f"comparator {_show(raw_cmp)} cannot be judged",
-                    )
-                    return None
-            ucum = s(quantity.get("code")) if quantity.get("system") in (UCUM, None) else None
-            units = [u for u in (ucum, s(quantity.get("unit"))) if u]
-            if not units:  # a quantity in no stated unit would be a guess
-                self._skip(label, code, "unit-not-accepted", "the quantity states no unit")
-                return None
-            try:
-                value = float(number)
-            except OverflowError:  # json.loads reads integers of any size
-                self._skip(label, code, "invalid-value", f"value {_show(number)} is too large")
-                return None
-        elif isinstance(part.get("valueString"), str) or isinstance(part.get("valueInteger"), int):
-            raw = part.get("valueString", part.get("valueInteger"))
-            try:
-                value, comparator, text_unit = parse_number(analyte, raw)
-            except InvalidLabValueError:
-                self._skip(label, code, "invalid-value", f"value {_show(raw)} cannot be read")
-                return None
-            units = [text_unit]
-        else:
-            self._skip(label, code, "no-value", "no numeric value (valueQuantity or valueString)")
-            return None
-        last_error = ""
-        for unit in units:
-            try:
-                m = measure(analyte, (value, unit), self.k)
-            except UnknownUnitError as exc:
-                last_error = str(exc)
-                continue
-            except InvalidLabValueError as exc:
-                self._skip(label, code, "invalid-value", str(exc))
-                return None
-            value = 0.0 if value == 0 else value  # -0.0 (a JSON "-0") is 0
-            result = LabResult(analyte.id, value, unit, comparator, when)
-            return _Candidate(result, subject, label, m.value, m.unit)
-        self._skip(label, code, "unit-not-accepted", last_error)
-        return None
-
     def _choose_subject(self, patient: str | None) -> Key | None:
         subjects = named(list(self.subjects))
         if patient is not None:
@@ -707,47 +453,6 @@ class _Reader:
                 "mixed with another's"
             )
         return next(iter(self.subjects), None)
-
-    def _newest(self, chosen: list[_Candidate]) -> list[LabResult]:
-        """The newest result per analyte, by the library's one policy
-        (`newest()`): what it sets aside is skipped with the reason."""
-        picked = newest(
-            chosen,
-            analyte=lambda c: c.result.analyte,
-            when=lambda c: c.result.when,
-            same=lambda c: (c.value, c.result.comparator),
-            text=lambda c: (
-                f"{c.result.comparator or ''}{c.result.value:g} {c.result.unit or ''}".strip()
-            ),
-            order=lambda c: c.resource,
-        )
-        for conflict in picked.conflicts:
-            reason = str(conflict)  # one string, shared by every result it names
-            for c in conflict.results:
-                self._skip(c.resource, conflict.analyte, "conflicting", reason)
-        kept = {c.result.analyte: c for c in picked.results}
-        tops: dict[str, str] = {}
-        for c in picked.superseded:
-            analyte = c.result.analyte
-            why = tops.get(analyte)
-            if why is None:
-                top = kept.get(analyte)
-                why = tops[analyte] = (
-                    f"a newer {analyte} result ({top.result.when or 'undated'}) was kept"
-                    if top is not None
-                    else f"newer {analyte} results were found, and conflict"
-                )
-            self._skip(c.resource, analyte, "superseded", why)
-        order = {a.id: i for i, a in enumerate(analytes())}
-        return sorted((c.result for c in kept.values()), key=lambda r: order[r.analyte])
-
-
-def _is_deletion(entry: dict[str, Any]) -> bool:
-    """An entry of a history Bundle that records a deletion: no resource, and a DELETE
-    request or a 410 Gone response."""
-    method = d(entry.get("request")).get("method")
-    status = s(d(entry.get("response")).get("status"))
-    return method == "DELETE" or (status is not None and status.startswith("410"))
 
 
 def _has_value(part: dict[str, Any]) -> bool:
