@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from rlsnutrition import _fhir_refs as refs
 from rlsnutrition import fhir
 from rlsnutrition._fhir_context import read_context, read_medicines
 from rlsnutrition._fhir_refs import Key, d, effective, is_absolute, lst, named, s, shown
@@ -59,7 +60,7 @@ class Node(NamedTuple):
     scope: str  # unique to this resource object: contained ids live under it
 
 
-class Index:
+class Index(refs.Index):
     """Every resource of a source, found by what references name it."""
 
     def __init__(self) -> None:
@@ -134,19 +135,6 @@ class Index:
             key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
         return key
 
-    @staticmethod
-    def _key_of(ref: str, base: str | None) -> str:
-        if is_absolute(ref):
-            parsed = split(ref)
-            if parsed is not None and parsed[0] is not None:
-                return f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-            return ref
-        parsed = split(ref)
-        if parsed is None:
-            return ref
-        relative = f"{parsed[1]}/{parsed[2]}"
-        return f"{base}/{relative}" if base else relative
-
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
         """The resources ``ref`` names (more than one: versions of one resource)."""
         if ref.startswith("#"):
@@ -187,29 +175,6 @@ class Index:
         if text is None:
             return None
         return ("text", self.node(resource).scope, text)
-
-    def named(self, subject: Key) -> dict[str, Any] | None:
-        """The resource a subject key names, when the source holds exactly one."""
-        written = self._written.get(subject)
-        targets = [] if written is None else self.resolve(*written)
-        return targets[0] if len(targets) == 1 else None
-
-    def match(self, patient: str, subjects: set[Key]) -> list[Key]:
-        """The subjects ``patient`` (a reference, or ``system|value``) names exactly: an
-        absolute reference itself; ``Patient/1`` the subjects that are Patient 1 on whichever
-        server; ``a|b|c`` each identifier it can be read as. Never a subject whose text merely
-        ends in it."""
-        parsed = split(patient)
-        if parsed is not None and parsed[0] is None:
-            # every subject that is this Type/id, with a server or without: the relative one
-            # is not preferred, since it may be either server's (or another's)
-            return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))
-        if ("ref", patient) in subjects:
-            return [("ref", patient)]
-        if parsed is not None:
-            wanted = ("ref", f"{parsed[0]}/{parsed[1]}/{parsed[2]}")
-            return [wanted] if wanted in subjects else []
-        return sorted(k for k in subjects if k[0] == "ident" and shown(k) == patient)
 
 
 class _Reader(fhir._Reader):
