@@ -543,3 +543,21 @@ def test_an_assessment_of_a_record_round_trips_and_fits_the_schema() -> None:
     jsonschema.validate(data, rn.assessment_json_schema())
     assert rn.Assessment.from_dict(data) == a
     assert data["subject"] == "Patient/1"
+
+
+def test_the_codes_the_reader_matches_are_the_public_clinical_codes() -> None:
+    codes = rn.clinical_codes()
+    assert codes is rn.clinical_codes()  # read once
+    assert [m.code for m in codes.medicines] == [m["code"] for m in CODES["medicines"]]
+    assert [g.prefix for g in codes.medicine_groups] == [
+        g["prefix"] for g in CODES["medicine_groups"]
+    ]
+    assert {c.code for c in codes.context.dialysis} == {
+        c["code"] for c in CODES["context"]["dialysis"]
+    }
+    assert all(m.references and m.references[0].title for m in codes.medicines)
+    assert {m.factor for m in codes.medicines} == {f.id for f in rn.rls_factors("medicine")}
+    assert all(m.factor is None for m in codes.not_worsening)
+    assert repr(codes).startswith("ClinicalCodes(medicines=")
+    for cls in (rn.ClinicalCodes, rn.ContextCodes, rn.Coding, rn.MedicineCode, rn.MedicineGroup):
+        assert cls.__module__ == "rlsnutrition"

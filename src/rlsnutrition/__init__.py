@@ -27,6 +27,7 @@ from .errors import (
 )
 from .knowledge import (
     analytes,
+    clinical_codes,
     convert,
     foods_rich_in,
     knowledge_info,
@@ -64,6 +65,7 @@ if _TYPE_CHECKING:
     from . import cds as cds
     from . import fhir as fhir
     from ._assess import assess, assess_many
+    from ._codes import ClinicalCodes, Coding, ContextCodes, MedicineCode, MedicineGroup
     from ._json import assessment_json_schema
     from ._reading import (
         context_key,
@@ -100,6 +102,11 @@ _LAZY = {
     "Latest": ".labs",
     "Conflict": ".labs",
     "FhirLabs": ".fhir",
+    "ClinicalCodes": "._codes",
+    "Coding": "._codes",
+    "ContextCodes": "._codes",
+    "MedicineCode": "._codes",
+    "MedicineGroup": "._codes",
     "context_key": "._reading",
     "cut_points": "._reading",
     "judged_by": "._reading",
@@ -167,9 +174,12 @@ __all__ = [
     "DISCLAIMER",
     "Analyte",
     "Assessment",
+    "ClinicalCodes",
+    "Coding",
     "Comparator",
     "Conflict",
     "Context",
+    "ContextCodes",
     "DailyValue",
     "DataError",
     "Diet",
@@ -186,6 +196,8 @@ __all__ = [
     "KnowledgeInfo",
     "LabResult",
     "Latest",
+    "MedicineCode",
+    "MedicineGroup",
     "Note",
     "Nutrient",
     "Plausibility",
@@ -209,6 +221,7 @@ __all__ = [
     "assess",
     "assess_many",
     "assessment_json_schema",
+    "clinical_codes",
     "context_key",
     "convert",
     "cut_points",

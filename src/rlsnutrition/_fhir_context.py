@@ -2,7 +2,8 @@
 (a pregnancy-status Observation or a pregnancy Condition), chronic kidney disease and dialysis
 (Conditions), and medicines that may worsen RLS (MedicationStatement, MedicationRequest).
 
-The codes are packaged data with their sources (``data/fhir_codes.json``), never written here.
+The codes are packaged knowledge with their sources (``rn.clinical_codes()``, from
+``data/fhir_codes.json``), never written here.
 """
 
 from __future__ import annotations
@@ -11,66 +12,20 @@ import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._data import read_json, structure, with_resolved_references
 from ._fhir_refs import Index, Key, d, effective, lst, s
-from .errors import DataError, show
-from .knowledge import rls_factors
+from .errors import show
+from .knowledge import clinical_codes
 from .labs import Context, newest
-from .model import SEXES, Reference
+from .model import SEXES
+
+if TYPE_CHECKING:
+    from . import MedicineCode, MedicineGroup
 
 __all__ = ["Medicine", "read_context", "read_medicines"]
-
-_FILE = "fhir_codes.json"
-
-
-@attrs.frozen
-class Code:
-    system: str
-    code: str
-    display: str
-    references: tuple[Reference, ...]
-
-
-@attrs.frozen
-class ContextCodes:
-    pregnancy_status: tuple[Code, ...]
-    pregnant: tuple[Code, ...]
-    not_pregnant: tuple[Code, ...]
-    kidney_disease: tuple[Code, ...]
-    dialysis: tuple[Code, ...]
-
-
-@attrs.frozen
-class MedicineCode:
-    factor: str | None  # an RLS factor of kind "medicine"; None: known not to worsen RLS
-    ingredient: str
-    system: str
-    code: str
-    references: tuple[Reference, ...]
-
-
-@attrs.frozen
-class MedicineGroup:
-    factor: str
-    system: str
-    prefix: str
-    display: str
-    excluding: tuple[str, ...]
-    references: tuple[Reference, ...]
-
-
-@attrs.frozen
-class CodesFile:
-    about: str
-    context: ContextCodes
-    medicines: tuple[MedicineCode, ...]
-    medicine_groups: tuple[MedicineGroup, ...]
-    not_worsening: tuple[MedicineCode, ...]
-    references: tuple[Reference, ...]
 
 
 def _key(system: str, code: str) -> tuple[str, str]:
@@ -94,25 +49,16 @@ _MEANINGS = ("pregnancy_status", "pregnant", "not_pregnant", "kidney_disease", "
 
 @functools.cache
 def codes() -> Codes:
-    """The packaged FHIR codes, read and checked on first use."""
-    doc = with_resolved_references(read_json(_FILE), _FILE)
-    file = structure(doc, CodesFile, _FILE)
-    factors = {f.id for f in rls_factors("medicine")}
+    """The packaged clinical codes (`clinical_codes()`), indexed for matching."""
+    known = clinical_codes()
     context: dict[tuple[str, str], str] = {}
     for meaning in _MEANINGS:
-        for c in getattr(file.context, meaning):
+        for c in getattr(known.context, meaning):
             context[_key(c.system, c.code)] = meaning
     medicines: dict[tuple[str, str], MedicineCode] = {}
-    for m in (*file.not_worsening, *file.medicines):
-        if m.factor is not None and m.factor not in factors:
-            raise DataError(f"data file {_FILE}: {m.ingredient} names unknown factor {m.factor!r}")
+    for m in (*known.not_worsening, *known.medicines):
         medicines.setdefault(_key(m.system, m.code), m)  # what does not worsen RLS comes first
-    for g in file.medicine_groups:
-        if g.factor not in factors:
-            raise DataError(
-                f"data file {_FILE}: group {g.prefix} names unknown factor {g.factor!r}"
-            )
-    return Codes(context, medicines, file.medicine_groups)
+    return Codes(context, medicines, known.medicine_groups)
 
 
 def _codings(concept: object) -> Iterable[tuple[str, str, str | None]]:

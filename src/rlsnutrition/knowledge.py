@@ -1,4 +1,5 @@
-"""What the library knows, looked up: nutrients, foods, RLS factors, analytes and thresholds.
+"""What the library knows, looked up: nutrients, foods, RLS factors, analytes, thresholds and
+the clinical codes by which coded records are read.
 
 Every function here reads the packaged knowledge, loaded once on first use; none imports the
 assessment half of the package.
@@ -6,9 +7,14 @@ assessment half of the package.
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 from . import _units
+from ._data import read_json, structure, with_resolved_references
 from ._knowledge import knowledge
 from .errors import (
+    DataError,
     InvalidArgumentError,
     InvalidLabValueError,
     UnknownNutrientError,
@@ -28,8 +34,12 @@ from .model import (
     Threshold,
 )
 
+if TYPE_CHECKING:
+    from ._codes import ClinicalCodes
+
 __all__ = [
     "analytes",
+    "clinical_codes",
     "convert",
     "foods_rich_in",
     "knowledge_info",
@@ -249,3 +259,46 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
     return _units.convert(
         number, _units.unit_spec(a, from_unit, k), _units.unit_spec(a, to_unit, k)
     )
+
+
+_CODES_FILE = "fhir_codes.json"
+
+
+@functools.cache
+def clinical_codes() -> ClinicalCodes:
+    """The codes by which coded records (FHIR) are read: pregnancy, chronic kidney disease,
+    dialysis, and medicines that may worsen RLS (RxNorm ingredients, ATC codes and classes),
+    each with its sources. [`fhir.read`][rlsnutrition.fhir.read] reads a person's context and
+    medicines by these, and by nothing else.
+
+    Each medicine names an [`RLSFactor`][rlsnutrition.RLSFactor] of kind ``"medicine"``;
+    ``not_worsening`` lists medicines that a class would otherwise match but that are known not
+    to worsen RLS (bupropion).
+
+    Examples:
+        >>> import rlsnutrition as rn
+        >>> codes = rn.clinical_codes()
+        >>> [c.display for c in codes.context.pregnant][:1]
+        ['Pregnant']
+        >>> sorted({m.factor for m in codes.medicines})[:2]
+        ['antipsychotics', 'dopamine_antagonist_antiemetics']
+
+    Raises:
+        DataError: the packaged codes are invalid, or name a factor that is not a medicine.
+    """
+    from ._codes import ClinicalCodes  # its records are built on first use
+
+    doc = with_resolved_references(read_json(_CODES_FILE), _CODES_FILE)
+    codes: ClinicalCodes = structure(doc, ClinicalCodes, _CODES_FILE)
+    factors = {f.id for f in rls_factors("medicine")}
+    for m in (*codes.not_worsening, *codes.medicines):
+        if m.factor is not None and m.factor not in factors:
+            raise DataError(
+                f"data file {_CODES_FILE}: {m.ingredient} names unknown factor {m.factor!r}"
+            )
+    for g in codes.medicine_groups:
+        if g.factor not in factors:
+            raise DataError(
+                f"data file {_CODES_FILE}: group {g.prefix} names unknown factor {g.factor!r}"
+            )
+    return codes
