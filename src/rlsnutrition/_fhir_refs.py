@@ -232,9 +232,6 @@ class Index:
                 self.nodes[id(inner)] = _node(Node, (None, base, resource, inner_id or "?", i + 1))
                 resources.append(inner)
 
-    def node(self, resource: dict[str, Any]) -> Node:
-        return self.nodes[id(resource)]
-
     def label(self, resource: dict[str, Any]) -> str:
         """How messages name a resource of the source."""
         node = self.nodes[id(resource)]

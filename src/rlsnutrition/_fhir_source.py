@@ -157,20 +157,19 @@ def _surely_within(doc: Any, limit: int) -> bool:
             size += len("".join(chain.from_iterable(dicts))) + 3 * keys
         except TypeError:
             return False
-        types = list(map(type, items))
-        kinds = set(types)
+        kinds = set(map(type, items))
         if not kinds <= _JSON_TYPES:
             return False
-        texts = types.count(str)
-        nested = [types.count(t) if t in kinds else 0 for t in (dict, list, tuple)]
-        scalars = len(items) - texts - sum(nested)
-        size += len("".join(filter(_is_str, items))) + 3 * texts + 8 * scalars
+        # exact types only (checked just above), so each filter takes exactly its type
+        texts = list(filter(_is_str, items)) if str in kinds else []
+        dicts = list(filter(_is_dict, items)) if dict in kinds else []
+        seqs = list(filter(_is_list, items)) if list in kinds else []
+        if tuple in kinds:
+            seqs += filter(_is_tuple, items)
+        scalars = len(items) - len(texts) - len(dicts) - len(seqs)
+        size += len("".join(texts)) + 3 * len(texts) + 8 * scalars
         if size > limit:
             return False
-        dicts = list(filter(_is_dict, items)) if nested[0] else []
-        seqs = list(filter(_is_list, items)) if nested[1] else []
-        if nested[2]:
-            seqs += filter(_is_tuple, items)
     return False
 
 
