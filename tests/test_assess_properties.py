@@ -703,24 +703,17 @@ def written_value(draw: st.DrawFn, analyte: str) -> object:
         )
     )
     cmp = draw(st.sampled_from(["", "", *_CENSORS]))
-    form = draw(
-        st.sampled_from(["text", "bare", "tight", "spaced", "number", "int", "tuple", "lab"])
-    )
-    if form == "text":
-        return f"{cmp}{text} {unit}"
-    if form == "bare":
-        return f"{cmp}{text}"
-    if form == "tight":
-        return f"{cmp}{text}{unit}"
-    if form == "spaced":
-        return f"  {cmp} {text}\t {unit}  "
-    if form == "number":
-        return number
-    if form == "int":
-        return round(number)
-    if form == "tuple":
-        return (draw(st.sampled_from([number, f"{cmp}{text}"])), unit)
-    return rn.LabResult(analyte, draw(st.sampled_from([number, text])), unit, cmp or None)
+    forms: dict[str, object] = {
+        "text": f"{cmp}{text} {unit}",
+        "bare": f"{cmp}{text}",
+        "tight": f"{cmp}{text}{unit}",
+        "spaced": f"  {cmp} {text}\t {unit}  ",
+        "number": number,
+        "int": round(number),
+        "tuple": (draw(st.sampled_from([number, f"{cmp}{text}"])), unit),
+        "lab": rn.LabResult(analyte, draw(st.sampled_from([number, text])), unit, cmp or None),
+    }
+    return forms[draw(st.sampled_from(sorted(forms)))]
 
 
 @st.composite

@@ -315,6 +315,9 @@ class Panel:
         """Analytes worth measuring next, in analyte-registry order: ferritin and TSAT
         whenever either is missing, CRP beside a ferritin, MMA for a borderline B12, and the
         first test of each nutrient not tested."""
+        order = self.rules.analyte_order
+        if len(labs) == len(order):  # every analyte measured: none is worth testing next
+            return ()
         wanted: set[str] = set()
         if "ferritin" not in labs or "tsat" not in labs:
             wanted |= {"ferritin", "tsat"}
@@ -330,7 +333,6 @@ class Panel:
             elif f.nutrient == "vitamin_b12":  # judged on MMA or homocysteine alone
                 wanted.add("vitamin_b12")
         wanted -= labs.keys()
-        order = self.rules.analyte_order
         return tuple([a for a in order if a in wanted]) if wanted else ()
 
 
