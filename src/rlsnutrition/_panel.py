@@ -38,8 +38,9 @@ class Verdict(NamedTuple):
     # what builds it around the value (threshold, analyte, held, words before and after).
     quoted: tuple[tuple[int, int, str | None, str, bool, str, str], ...]
     # The rationale in pieces, with "" where each quoted value goes; its first letter is
-    # already a capital (the first piece is never empty: a reason starts with words).
+    # already a capital, unless it is a quoted value's (then `capitalize` says so).
     pieces: tuple[str, ...]
+    capitalize: bool
     rationale: str  # the rationale, when no reason quotes a value
 
     def finding(
@@ -63,7 +64,7 @@ class Verdict(NamedTuple):
                 value = pieces[at] = _as_reported(m) if reported else format(m.given_value, ".4g")
                 built[i] = _reason(threshold, analyte, held, before + value + after, None)
             reasons = tuple(built)
-            text = "".join(pieces)
+            text = capitalized("".join(pieces)) if self.capitalize else "".join(pieces)
         return _finding(nid, self.status, text, self.actions, self.references, values, reasons)
 
 
@@ -96,9 +97,9 @@ def _verdict(
             )
     text = "".join(pieces)
     # rationale(): the reasons' texts joined, starting with a capital; capitalising the first
-    # piece does the same, as long as it is not the (empty) place of a value.
-    assert not quoted or pieces[0]
-    if pieces:
+    # piece does the same, unless it is the (empty) place of a value.
+    later = not pieces or not pieces[0]
+    if not later:
         pieces[0] = capitalized(pieces[0])
     return Verdict(
         status,
@@ -107,6 +108,7 @@ def _verdict(
         tuple(reasons),
         tuple(quoted),
         tuple(pieces),
+        later,
         "" if quoted else capitalized(text),
     )
 
@@ -114,15 +116,15 @@ def _verdict(
 _comparator = operator.attrgetter("comparator")
 # What judging reads of a context: see Panel.facts.
 _Facts = tuple[int, Cut | None, bool]
-# An analyte's cut points per scale, looked up by a JudgedValue's given_unit.
-# With a number per scale, so that one int says where a value falls and on which scale:
-# 1000 x the scale's number + its place (an analyte has far fewer than 500 cut points).
+# An analyte's cut points per scale, looked up by a JudgedValue's given_unit, each with a
+# number for its scale, so that one int says on which scale a value was given and where it
+# falls: the scale's number + its place (0 to 2 x the most points on any scale).
 _Points = dict[str | None, tuple[list[float], int]]
 
 
 def _points(by_scale: Mapping[str, list[float]]) -> _Points:
-    assert all(len(points) < 500 for points in by_scale.values())
-    return {scale: (points, 1000 * i) for i, (scale, points) in enumerate(by_scale.items())}
+    places = 2 * max((len(points) for points in by_scale.values()), default=0) + 1
+    return {scale: (points, places * i) for i, (scale, points) in enumerate(by_scale.items())}
 
 
 class Panel:

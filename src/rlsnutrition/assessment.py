@@ -272,9 +272,9 @@ def _constructor(cls: type[_Record]) -> Callable[..., _Record]:
     descriptor, where attrs' ``__init__`` calls ``object.__setattr__`` by name per field.
 
     Used only while the class's ``__init__`` is attrs' own and does nothing but set its fields
-    in order: no validator, converter, default factory left to run, init hook or extra slot
-    (a cached hash). Otherwise the class itself is returned, so nothing is ever skipped; a
-    property test compares what each builds.
+    in order: no validator, converter, keyword-only field, init hook or extra slot (a cached
+    hash); every field is passed, so no default is needed. Otherwise the class itself is
+    returned, so nothing is ever skipped; a property test compares what each builds.
     """
     fields = attrs.fields(cls)
     names = [f.name for f in fields]
