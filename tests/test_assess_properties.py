@@ -781,3 +781,38 @@ def test_a_value_is_remembered_on_its_second_reading() -> None:
     assert first == second == third
     assert third.findings[0].values[0] is second.findings[0].values[0]
     assert first.findings[0].values[0] is not second.findings[0].values[0]
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.text(max_size=6), st.text(max_size=6), st.text(max_size=6)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_verdict_fills_its_rationale_as_the_reasons_read(
+    parts: list[tuple[bool, str, str, str]],
+) -> None:
+    """A verdict's rationale in pieces, filled with the values, is the rationale of the
+    reasons it builds: capitalised once, joined by "; ", whatever the words around a value
+    (an empty "before" included, where the value itself must be capitalised)."""
+    from rlsnutrition._panel import _NOTE, _verdict
+    from rlsnutrition._render import rationale
+    from rlsnutrition._rules import Step
+
+    built: list[tuple[rn.Reason | None, Step, str, str]] = []
+    labs = {}
+    for i, (is_note, before, after, value) in enumerate(parts):
+        if is_note:
+            built.append((rn.Reason(None, None, True, before + value + after, "n"), _NOTE, "", ""))
+        else:
+            analyte = f"a{i}"
+            labs[analyte] = rn.JudgedValue(analyte, 1.0, "u", None, 1.0, "u")
+            built.append((None, Step("t", None, analyte, True, "u"), before + value, after))
+    verdict = _verdict(rn.Status.LOW, (), (), built)
+    finding = verdict.finding("iron", list(labs.values()), labs)
+    assert finding.rationale == rationale(finding.reasons)
+    assert [r.text for r in finding.reasons] == [
+        before + value + after if is_note else before + value + "1" + after
+        for is_note, before, after, value in parts
+    ]
