@@ -240,9 +240,10 @@ def read_context(
                 age = _age(birth, at)
     pregnancy: list[tuple[str | None, bool, str]] = []
     kidney = dialysis = pregnant_condition = False
+    subject_of = index.subject_of
     for resource in resources:
         rtype = resource.get("resourceType")
-        if rtype not in ("Observation", "Condition") or index.subject_of(resource) != subject:
+        if rtype not in ("Observation", "Condition") or subject_of(resource) != subject:
             continue
         if rtype == "Observation":
             if "pregnancy_status" not in _means(resource.get("code"), table):

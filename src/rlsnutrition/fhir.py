@@ -358,11 +358,12 @@ class _Reader:
         plans: list[tuple[dict[str, Any], Key | None, list[tuple[str | None, Key | None]]]] = []
         add_subject = self.subjects.add  # those inherited from reports were added by _contexts
         for resource in index.resources:
-            if resource.get("resourceType") != "Observation" or id(resource) in retired:
+            if resource.get("resourceType") != "Observation":
                 continue
-            container = nodes[id(resource)].container
-            if container is not None and id(container) in retired:
-                continue  # contained in a retracted version
+            if retired:
+                container = nodes[id(resource)].container
+                if id(resource) in retired or (container is not None and id(container) in retired):
+                    continue  # retracted, or contained in a retracted version
             own = subject_of(resource)
             if own is not None:
                 add_subject(own)
