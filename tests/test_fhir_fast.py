@@ -1,7 +1,8 @@
 """The faster FHIR reader (issue 12) reads every source as the reader before it did: the same
 FhirLabs (results, skips with their reasons, subject, notes, context, medicines) or the same
 FhirError, on drawn Bundles of several people, servers, reports, panels, contained resources
-and versions. ``fhir_reference`` is the reader as it was (rlsnutrition 4a9b38b)."""
+and versions (``fhir_reference`` is the reader as it was, rlsnutrition 4a9b38b); and a dict's
+size, counted fast, is held to the limit as the walk of issue 10 holds it."""
 
 from __future__ import annotations
 
