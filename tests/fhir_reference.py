@@ -23,6 +23,7 @@ from rlsnutrition.fhir import (  # unchanged since
     _MAX_NESTING,
     FhirLabs,
     Skipped,
+    _adds,  # the fix of which contexts a result keeps (order never matters), shared
     _Candidate,
     _is_deletion,
     _loinc_map,
@@ -241,7 +242,7 @@ class _Reader(fhir._Reader):
         for obs, subjects, when, ambiguous in plans:
             label = self.index.node(obs).label
             if ambiguous is not None:
-                if subject is None or subject in subjects:
+                if subject is None or subject in subjects or not subjects:
                     self._skip(label, _code_text(obs), "ambiguous-context", ambiguous)
             elif subjects == {subject} or not subjects:
                 if not subjects and subject is not None:
@@ -335,8 +336,7 @@ class _Reader(fhir._Reader):
                     continue
                 for target in targets:
                     held = contexts.setdefault(id(target), [])
-                    # Two different contexts already make it ambiguous: no need for more.
-                    if ctx in held or len(held) >= 2:
+                    if held and not _adds(held, ctx):
                         continue
                     held.append(ctx)
                     if target.get("resourceType") == "Observation" and (

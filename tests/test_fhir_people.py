@@ -6,6 +6,7 @@ Each test reproduces a way the reader once attributed one person's results to an
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -245,6 +246,61 @@ def test_one_observation_listed_by_two_reports_is_not_attributed_by_order() -> N
         (None, report("Patient/1", "2024-01-01")), (None, report("Patient/1", "2024-01-01")), shared
     )
     assert analytes(fhir.read(source)) == ["ferritin"]
+
+
+def test_three_reports_listing_one_result_are_read_alike_in_any_order() -> None:
+    # Once only the first two reports listing a result were kept: a dated report about
+    # Patient 1, an undated-subject report on the same date and a third at another date made
+    # the date ambiguous or not depending on which came first.
+    def report(rid: str, subject: str | None, when: str) -> dict[str, Any]:
+        resource: dict[str, Any] = {
+            "resourceType": "DiagnosticReport",
+            "id": rid,
+            "status": "final",
+            "effectiveDateTime": when,
+            "result": [ref("Observation/shared")],
+        }
+        if subject is not None:
+            resource["subject"] = ref(subject)
+        return resource
+
+    reports = [
+        report("a", "Patient/1", "2024-01-01"),
+        report("b", None, "2024-01-01"),
+        report("c", "Patient/1", "2024-02-01"),
+    ]
+    shared = (None, ferritin(None, id="shared"))
+    for order in itertools.permutations(reports):
+        labs = fhir.read(bundle(*((None, r) for r in order), shared))
+        assert labs.results == ()
+        assert [s.reason_code for s in labs.skipped] == ["ambiguous-context"], order
+        assert "2024-01-01, 2024-02-01" in labs.skipped[0].reason
+
+
+def test_a_result_about_no_one_with_disputed_dates_is_reported_not_dropped() -> None:
+    # In a source about Patient 1, a result naming no one, listed by two subject-less reports
+    # at two dates, was once neither read nor listed among the skipped.
+    def report(rid: str, when: str) -> dict[str, Any]:
+        return {
+            "resourceType": "DiagnosticReport",
+            "id": rid,
+            "status": "final",
+            "effectiveDateTime": when,
+            "result": [ref("Observation/loose")],
+        }
+
+    source = bundle(
+        (None, report("a", "2024-01-01")),
+        (None, report("b", "2024-02-01")),
+        (None, ferritin(None, id="loose")),
+        (None, tsat(ref("Patient/1"), id="t", effectiveDateTime="2024-01-01")),
+    )
+    labs = fhir.read(source)
+    assert labs.subject == "Patient/1"
+    assert analytes(labs) == ["tsat"]
+    assert [(s.resource, s.reason_code) for s in labs.skipped] == [
+        ("Observation/loose", "ambiguous-context")
+    ]
 
 
 def test_a_report_about_one_person_listing_a_result_about_another_is_not_read() -> None:

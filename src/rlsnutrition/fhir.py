@@ -389,9 +389,8 @@ class _Reader:
                 continue  # about someone else (or ambiguous among others)
             when, ambiguous = self._when(obs, subjects, inherited)
             label = index.label(obs)
-            if ambiguous is not None:
-                if subjects or subject is None:
-                    self._skip(label, _code_text(obs), "ambiguous-context", ambiguous)
+            if ambiguous is not None:  # reported, also when it names no one
+                self._skip(label, _code_text(obs), "ambiguous-context", ambiguous)
             elif not subjects and subject is not None:
                 # In a source about someone, a result about no one may be anyone's.
                 self._skip(
@@ -484,8 +483,7 @@ class _Reader:
                     held = contexts.get(id(target))
                     if held is None:
                         held = contexts[id(target)] = []
-                    # Two different contexts already make it ambiguous: no need for more.
-                    elif ctx in held or len(held) >= 2:
+                    elif not _adds(held, ctx):
                         continue
                     held.append(ctx)
                     if (
@@ -694,6 +692,24 @@ class _Reader:
             self._skip(c.resource, analyte, "superseded", why)
         order = {a.id: i for i, a in enumerate(analytes())}
         return sorted((c.result for c in kept.values()), key=lambda r: order[r.analyte])
+
+
+def _adds(held: list[tuple[str | None, Key | None]], ctx: tuple[str | None, Key | None]) -> bool:
+    """Whether a report or panel's context ``ctx`` can change what the contexts ``held`` for one
+    result already say: a subject not among them, or a date not among them while fewer than two
+    dates are (two dates already disagree). Once two subjects are held the result is ambiguous
+    whatever else lists it, so the list stays short however many reports list a result, and
+    what it says does not depend on the order the reports come in."""
+    subjects = {about for _, about in held if about is not None}
+    if len(subjects) > 1:
+        return False
+    when, about = ctx
+    if about is not None and about not in subjects:
+        return True
+    if when is None:
+        return False
+    whens = {w for w, _ in held if w is not None}
+    return when not in whens and len(whens) < 2
 
 
 def _is_deletion(entry: dict[str, Any]) -> bool:
