@@ -134,7 +134,7 @@ class Index(refs.Index):
         memo = (ref, node.base)
         key = self._keys.get(memo)
         if key is None:
-            key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
+            key = self._keys[memo] = self._key_of(ref, node.base)
         return key
 
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:

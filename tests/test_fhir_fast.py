@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import string
+import tracemalloc
 import types
 from collections import UserDict
 from typing import Any
@@ -363,6 +364,27 @@ def test_a_dict_source_near_its_limit_is_read_or_refused_as_before() -> None:
         assert f"larger than {size - 1} bytes" in str(exc)
     else:
         raise AssertionError("a dict over the limit was read")
+
+
+def test_a_container_shared_many_times_over_is_measured_once_not_at_each_place() -> None:
+    # A diamond 40 levels deep reaches one dict by 2**40 paths: the fast count, which reads a
+    # shared container at each of its places, once read millions of copies of it (1 s and
+    # 128 MB at the default limit, minutes with max_bytes=10**12); it now gives up after a
+    # fixed number of items and the walk, which counts each container once, decides.
+    tip: dict[str, object] = {"resourceType": "Observation"}
+    x: dict[str, object] = tip
+    for _ in range(40):
+        x = {"a": x, "b": x}
+    doc = {"resourceType": "Observation", "extension": x}
+    assert not _surely_within(doc, 10**12)
+    assert not _larger_than(doc, 10**12)
+    tracemalloc.start()
+    try:
+        assert fhir.read(doc, max_bytes=10**12).results == ()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, peak  # the copies are never all listed at once
 
 
 FERRITIN_OBS = {

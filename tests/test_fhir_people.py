@@ -303,6 +303,47 @@ def test_a_result_about_no_one_with_disputed_dates_is_reported_not_dropped() -> 
     ]
 
 
+def test_a_reference_that_is_not_a_type_and_id_names_no_entry_by_its_text() -> None:
+    # "patient/1" (a lowercase type) is no RESTful reference: it must not find the entry
+    # whose fullUrl happens to be server A's ".../patient/1" (the faster reader's look-up
+    # once did, and gave server A's child to results from server B).
+    def observation(url: str, code: str, value: float, unit: str) -> tuple[str, dict[str, Any]]:
+        return url, obs(code, value, unit, ref("patient/1"), effectiveDateTime="2024-01-01")
+
+    child = patient("1", gender="female", birthDate="2015-01-01")
+    source = bundle(
+        observation("http://a.org/fhir/Observation/o1", FERRITIN, 30, "ng/mL"),
+        observation("http://a.org/fhir/Observation/o2", "718-7", 10, "g/dL"),
+        ("http://a.org/fhir/patient/1", child),
+    )
+    labs = fhir.read(source)
+    assert analytes(labs) == ["ferritin", "hemoglobin"] and labs.context is None
+    assert labs.subject == "patient/1 (on http://a.org/fhir)"
+    assert not fhir.subject_is_global(labs.subject)
+    # Written on two servers, the same text is two subjects (it was once one, mixing them).
+    source = bundle(
+        observation("http://a.org/fhir/Observation/o1", FERRITIN, 30, "ng/mL"),
+        observation("http://b.org/fhir/Observation/o2", "718-7", 10, "g/dL"),
+        ("http://a.org/fhir/patient/1", child),
+    )
+    for patient_ in (None, "patient/1"):
+        with pytest.raises(fhir.FhirError, match="2 subjects"):
+            fhir.read(source, patient=patient_)
+    report = {
+        "resourceType": "DiagnosticReport",
+        "status": "final",
+        "subject": ref("Patient/1"),
+        "result": [ref("observation/x")],
+    }
+    source = bundle(
+        ("http://a.org/fhir/DiagnosticReport/r1", report),
+        ("http://a.org/fhir/observation/x", ferritin(None)),
+    )
+    labs = fhir.read(source)
+    assert labs.results == ()
+    assert sorted(s.reason_code for s in labs.skipped) == ["no-subject", "unresolved-reference"]
+
+
 def test_a_report_about_one_person_listing_a_result_about_another_is_not_read() -> None:
     report = {
         "resourceType": "DiagnosticReport",

@@ -83,6 +83,8 @@ def shown(key: Key) -> str:
         return f"{key[1]}#{key[2]}"
     if kind == "text":
         return f"{key[2]!r}, named only by text in {key[1]}"
+    if kind == "opaque":
+        return f"{key[2]} (on {key[1]})"
     return key[1]
 
 
@@ -102,7 +104,13 @@ def is_absolute(ref: str) -> bool:
     return ref.startswith("urn:") or "://" in ref
 
 
-_KINDS = {"ref": "reference", "ident": "identifier", "contained": "contained", "text": "text"}
+_KINDS = {
+    "ref": "reference",
+    "ident": "identifier",
+    "contained": "contained",
+    "text": "text",
+    "opaque": "reference text",
+}
 
 
 def named(keys: set[Key] | list[Key]) -> list[str]:
@@ -159,6 +167,9 @@ class Index:
         self._subjects: dict[int, Key | None] = {}
         self._keys: dict[tuple[str, str | None], Key] = {}
         self._heads: dict[str, tuple[str, str]] = {}  # a full URL less its id -> base, type
+        # the keys of entries whose fullUrl (or type and id) parsed as a Type/id: only these can
+        # be what a relative reference names on the fast path of `resolve`
+        self._typed: set[Key] = set()
         # each container's contained resources by id, indexed once: "#id" costs one look-up
         self._contained: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
@@ -186,6 +197,7 @@ class Index:
                     and len(full_url) == len(url_base) + len(parsed[1]) + len(parsed[2]) + 2
                 ):
                     self._heads[head] = (url_base, parsed[1])  # no version in it
+        typed = True  # whether the key is a parsed Type/id (with its server, if any)
         if full_url is not None and (full_url.startswith("urn:") or "://" in full_url):
             if parsed is not None and parsed[0] is not None:
                 base, rtype_, rid_ = parsed[0], parsed[1], parsed[2]
@@ -195,6 +207,7 @@ class Index:
                 self.meta["ref", key] = (rtype_, rid_)
             else:
                 key = full_url  # a URN: names this entry, gives no base for relative ones
+                typed = False  # (or a URL that is not a server's Type/id: raw text)
                 if rtype and rid:
                     self.meta["ref", key] = (rtype, rid)
         else:
@@ -212,6 +225,8 @@ class Index:
             self.nodes[id(resource)] = _node(Node, (None, base, None, label, n))
         else:
             ref_key = ("ref", key)
+            if typed:
+                self._typed.add(ref_key)
             self.nodes[id(resource)] = _node(Node, (ref_key, base, None, label, n))
             found = self.by_key.get(ref_key)
             if found is None:
@@ -256,21 +271,23 @@ class Index:
         memo = (ref, node.base)
         key = self._keys.get(memo)
         if key is None:
-            key = self._keys[memo] = ("ref", self._key_of(ref, node.base))
+            key = self._keys[memo] = self._key_of(ref, node.base)
         return key
 
     @staticmethod
-    def _key_of(ref: str, base: str | None) -> str:
+    def _key_of(ref: str, base: str | None) -> Key:
         if is_absolute(ref):
             parsed = split(ref)
             if parsed is not None and parsed[0] is not None:
-                return f"{parsed[0]}/{parsed[1]}/{parsed[2]}"
-            return ref
+                return ("ref", f"{parsed[0]}/{parsed[1]}/{parsed[2]}")
+            return ("ref", ref)
         parsed = split(ref)
         if parsed is None:
-            return ref
+            # Not a RESTful Type/id ("patient/1", "Patient/a b"): text that names something
+            # only as its own server does, so two servers' texts are two subjects, never one.
+            return ("opaque", base, ref) if base else ("ref", ref)
         relative = f"{parsed[1]}/{parsed[2]}"
-        return f"{base}/{relative}" if base else relative
+        return ("ref", f"{base}/{relative}" if base else relative)
 
     def resolve(self, ref: str, holder: dict[str, Any]) -> list[dict[str, Any]]:
         """The resources ``ref`` names (more than one: versions of one resource)."""
@@ -279,13 +296,14 @@ class Index:
             outer = node.container if node.container is not None else holder
             return self._contained.get(id(outer), {}).get(ref[1:], [])
         if ref.count("/") == 1 and not ref.startswith("urn:") and "://" not in ref:
-            # A relative Type/id that names an entry, found without parsing ``ref``: the
-            # index's keys were parsed as it was built, so a key made of the base and a ref
-            # with one slash is a Type and an id checked then, the key ``key_of`` gives.
+            # A relative Type/id that names an entry, found without parsing ``ref``: a key
+            # made of the base and a ref with one slash that is among the keys parsed as a
+            # Type and an id when the index was built is the key ``key_of`` gives (a raw-text
+            # key, such as a fullUrl ".../patient/1" that no Type/id names, is not).
             base = node.base
-            found = self.by_key.get(("ref", f"{base}/{ref}" if base else ref))
-            if found is not None:
-                return found
+            key = ("ref", f"{base}/{ref}" if base else ref)
+            if key in self._typed:
+                return self.by_key[key]
         return self.by_key.get(self.key_of(ref, holder), [])
 
     def resolve_each(
@@ -294,7 +312,7 @@ class Index:
         """Each reference object of ``refs`` (``{"reference": ...}``) written in ``holder``:
         its reference text (None: none) and the resources it names, as `resolve` finds them."""
         node = self.nodes[id(holder)]
-        base, by_key = node.base, self.by_key
+        base, by_key, typed = node.base, self.by_key, self._typed
         out: list[tuple[str | None, list[dict[str, Any]]]] = []
         for ref_obj in refs:
             ref = ref_obj.get("reference") if isinstance(ref_obj, dict) else None
@@ -302,9 +320,9 @@ class Index:
                 out.append((None, []))
                 continue
             if ref.count("/") == 1 and not ref.startswith(("#", "urn:")) and "://" not in ref:
-                found = by_key.get(("ref", f"{base}/{ref}" if base else ref))  # see resolve
-                if found is not None:
-                    out.append((ref, found))
+                key = ("ref", f"{base}/{ref}" if base else ref)  # see resolve
+                if key in typed:
+                    out.append((ref, by_key[key]))
                     continue
             out.append((ref, self.resolve(ref, holder)))
         return out
@@ -374,6 +392,9 @@ class Index:
             # every subject that is this Type/id, with a server or without: the relative one
             # is not preferred, since it may be either server's (or another's)
             return sorted(k for k in subjects if self.meta.get(k) == (parsed[1], parsed[2]))
+        texts = [k for k in subjects if k[0] == "opaque" and k[2] == patient]
+        if texts:  # reference text that is no Type/id, on each server that wrote it
+            return sorted(texts + ([("ref", patient)] if ("ref", patient) in subjects else []))
         if ("ref", patient) in subjects:
             return [("ref", patient)]
         if parsed is not None:

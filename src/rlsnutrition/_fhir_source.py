@@ -120,6 +120,11 @@ _JSON_TYPES = frozenset({str, int, float, bool, type(None), dict, list, tuple})
 _is_dict, _is_list = dict.__instancecheck__, list.__instancecheck__
 _is_tuple, _is_str = tuple.__instancecheck__, str.__instancecheck__
 _FAST_LEVELS = 128  # deeper than any FHIR source; a deeper one is measured by `_larger_than`
+# Items the fast count reads in all before it leaves the source to `_larger_than` (which
+# takes about five times as long, linearly): some 45 MB of FHIR JSON at about 45 bytes an
+# item, more than real sources hold; a container shared many times over (counted here at
+# each place, by the walk once) reaches it long before its copies take seconds or gigabytes.
+_FAST_ITEMS = 1 << 20
 
 
 def _surely_within(doc: Any, limit: int) -> bool:
@@ -136,19 +141,22 @@ def _surely_within(doc: Any, limit: int) -> bool:
     up). A container met twice (shared, or a cycle) is counted each time here but
     once by `_larger_than`, so this total is never below that estimate: at most ``limit`` here
     is at most ``limit`` there. Work stops once the total, or the next level's item count,
-    passes ``limit``."""
+    passes ``limit``, and gives up once it has read `_FAST_ITEMS` items (a container shared
+    many times over would otherwise be read at each of its places)."""
     if type(doc) is not dict:
         return False
     size = 0
     dicts: list[dict[Any, Any]] = [doc]
     seqs: list[Any] = []  # lists and tuples
+    budget = _FAST_ITEMS
     for _ in range(_FAST_LEVELS):
         if not dicts and not seqs:
             return True
         keys = sum(map(len, dicts))
         n = keys + sum(map(len, seqs))  # the dicts' values, the lists' and tuples' items
         size += 2 * (len(dicts) + len(seqs))
-        if size + 2 * (n + keys) > limit:  # every item adds at least 2
+        budget -= n
+        if size + 2 * (n + keys) > limit or budget < 0:  # every item adds at least 2
             return False
         items = gc.get_referents(*dicts, *seqs)
         if len(items) != n:
