@@ -561,3 +561,4 @@ def test_the_codes_the_reader_matches_are_the_public_clinical_codes() -> None:
     assert repr(codes).startswith("ClinicalCodes(medicines=")
     for cls in (rn.ClinicalCodes, rn.ContextCodes, rn.Coding, rn.MedicineCode, rn.MedicineGroup):
         assert cls.__module__ == "rlsnutrition"
+    assert rn.clinical_codes.__module__ == "rlsnutrition"

@@ -315,6 +315,10 @@ def test_missing_tests_refuses_what_it_cannot_read() -> None:
         rn.missing_tests(["ferritn"], findings)
     with pytest.raises(TypeError, match="Finding"):
         rn.missing_tests([], [{"nutrient": "iron"}])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"measured must be an iterable .* not None"):
+        rn.missing_tests(None, findings)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"findings must be an iterable .* not None"):
+        rn.missing_tests(["ferritin"], None)  # type: ignore[arg-type]
     assert (
         rn.missing_tests(["2276-4", "TSAT"], findings)
         == rn.assess({"ferritin": 1, "tsat": 20}).missing_tests

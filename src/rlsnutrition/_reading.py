@@ -89,6 +89,8 @@ def parse_value(analyte: str | Analyte, value: object) -> LabResult:
     is a [`LabResult`][rlsnutrition.LabResult] for the analyte's id, which
     [`read_value()`][rlsnutrition.read_value] and ``assess`` read as the value itself. Use it to
     store a lab's text as a structured result; use ``read_value`` to check and convert it.
+    Nothing is judged here: a negative, NaN or infinite number is split as written, and
+    ``read_value`` (like ``assess``) refuses it.
 
     Args:
         analyte: an analyte id, alias or LOINC code, or an [`Analyte`][rlsnutrition.Analyte].
@@ -284,13 +286,15 @@ def missing_tests(measured: Iterable[str], findings: Iterable[Finding]) -> tuple
 
     Raises:
         UnknownAnalyteError: a measured analyte names no analyte.
-        TypeError: ``measured`` is a string rather than an iterable of them, or a finding is
-            not a [`Finding`][rlsnutrition.Finding].
+        TypeError: ``measured`` is a string or no iterable of them, ``findings`` is no
+            iterable, or a finding is not a [`Finding`][rlsnutrition.Finding].
     """
-    if isinstance(measured, (str, bytes)):
+    if isinstance(measured, (str, bytes)) or not isinstance(measured, Iterable):
         raise TypeError(f"measured must be an iterable of analyte keys, not {show(measured)}")
     k = knowledge()
     given = {find_analyte(key, k).id: None for key in measured}
+    if not isinstance(findings, Iterable):
+        raise TypeError(f"findings must be an iterable of Finding records, not {show(findings)}")
     chosen = tuple(findings)
     for f in chosen:
         if not isinstance(f, Finding):

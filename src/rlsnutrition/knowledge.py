@@ -7,7 +7,6 @@ assessment half of the package.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from . import _units
@@ -264,7 +263,9 @@ def convert(value: float, from_unit: str, to_unit: str, *, analyte: str | Analyt
 _CODES_FILE = "fhir_codes.json"
 
 
-@functools.cache
+_CODES: list[ClinicalCodes] = []  # read once, on first use
+
+
 def clinical_codes() -> ClinicalCodes:
     """The codes by which coded records (FHIR) are read: pregnancy, chronic kidney disease,
     dialysis, and medicines that may worsen RLS (RxNorm ingredients, ATC codes and classes),
@@ -286,6 +287,8 @@ def clinical_codes() -> ClinicalCodes:
     Raises:
         DataError: the packaged codes are invalid, or name a factor that is not a medicine.
     """
+    if _CODES:
+        return _CODES[0]
     from ._codes import ClinicalCodes  # its records are built on first use
 
     doc = with_resolved_references(read_json(_CODES_FILE), _CODES_FILE)
@@ -301,4 +304,5 @@ def clinical_codes() -> ClinicalCodes:
             raise DataError(
                 f"data file {_CODES_FILE}: group {g.prefix} names unknown factor {g.factor!r}"
             )
+    _CODES[:] = [codes]
     return codes
