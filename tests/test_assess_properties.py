@@ -408,6 +408,8 @@ def _forget() -> None:
 
     for memos in _parse._memo.values():
         memos.clear()
+    for clock in _parse._clock.values():
+        clock[:] = [0, 0]
     _panel().memo.clear()
 
 
@@ -431,7 +433,8 @@ def test_the_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(_panel().memo) <= 8
         sizes = {a: len(memo) for memos in _parse._memo.values() for a, memo in memos.items()}
         assert max(sizes.values()) <= _parse._MEMO_SIZE
-    assert sizes["ferritin"] == 300 and sizes["vitamin_d"] > 0
+    # ferritin's values recur; vitamin D's never do, so its memo rests
+    assert sizes["ferritin"] == 300 and _parse._memo["conventional"]["vitamin_d"] is _parse._RESTING
     assert rn.assess({"vitamin_d": 10}) == rn.assess({"vitamin_d": 10.0})
     monkeypatch.undo()
     _forget()
@@ -781,6 +784,56 @@ def test_a_value_is_remembered_on_its_second_reading() -> None:
     assert first == second == third
     assert third.findings[0].values[0] is second.findings[0].values[0]
     assert first.findings[0].values[0] is not second.findings[0].values[0]
+
+
+def test_a_memo_whose_values_do_not_recur_rests_then_wakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo that fills up with values read only once rests (neither read nor written, the
+    values read the same) for _MEMO_REST panels, then starts afresh; one where a quarter of
+    its values were read twice is only emptied."""
+    from rlsnutrition import _parse
+
+    _forget()
+    monkeypatch.setattr(_parse, "_MEMO_SIZE", 8)
+    monkeypatch.setattr(_parse, "_MEMO_REST", 5)
+    memo = _parse._memo["conventional"]
+    texts = [f"{40 + i / 10} ng/mL" for i in range(9)]
+    first = [rn.assess({"ferritin": t}) for t in texts]  # the ninth finds the memo full
+    assert memo["ferritin"] is _parse._RESTING
+    resting = [rn.assess({"ferritin": t}) for t in texts[:4]]  # panels 10 to 13
+    assert resting == first[:4]
+    assert memo["ferritin"] is _parse._RESTING and _parse._RESTING == {}
+    awake = rn.assess({"ferritin": texts[0]})  # panel 14: 9 + _MEMO_REST
+    assert awake == first[0] and memo["ferritin"] == {texts[0]: _parse._ONCE}
+    again = rn.assess({"ferritin": texts[0]})
+    assert again == first[0] and again.findings[0].values[0] is memo["ferritin"][texts[0]]
+    # Two of eight values read twice (a quarter): the full memo is emptied, not rested.
+    for t in [texts[1], texts[1], *texts[2:8]]:
+        rn.assess({"ferritin": t})
+    assert len(memo["ferritin"]) == 8
+    assert rn.assess({"ferritin": "50 ng/mL"}) == rn.assess({"ferritin": 50.0})
+    assert memo["ferritin"] == {"50 ng/mL": _parse._ONCE}
+
+
+@given(st.lists(written_panels(), min_size=1, max_size=4), st.sampled_from(["conventional", "si"]))
+def test_values_read_while_memos_rest_equal_fresh_ones(
+    batch: list[dict[str, object]], units: Any
+) -> None:
+    """With tiny memos that fill, rest and wake within the batch, every result equals the one
+    read afresh, never remembered."""
+    from rlsnutrition import _parse
+
+    batch = batch * 3
+    _forget()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_parse, "_MEMO_SIZE", 2)
+        mp.setattr(_parse, "_MEMO_REST", 2)
+        fast = [_outcome(r) for r in rn.assess_many(batch, units=units, errors="return")]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_parse, "_MEMO_TEXT", -1)
+        mp.setattr(_parse, "_memo_key", lambda *args: None)
+        slow = [_outcome(r) for r in rn.assess_many(batch, units=units, errors="return")]
+    _forget()
+    assert fast == slow
 
 
 @given(

@@ -10,7 +10,7 @@ import itertools
 import math
 import operator
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -46,26 +46,23 @@ class Verdict(NamedTuple):
     def finding(
         self,
         nid: str,
-        relevant: list[JudgedValue],
+        relevant: Sequence[JudgedValue],
         labs: Mapping[str, JudgedValue],
         reported: bool = False,
     ) -> Finding:
         """The finding for ``relevant``, quoting each value of ``labs`` its reasons read as
         given (``45``), or ``reported`` with its censoring (``<5``)."""
-        values = tuple(relevant)
-        if not self.quoted:
-            reasons: tuple[Reason | None, ...] = self.reasons
-            text = self.rationale
-        else:
-            built = list(self.reasons)
-            pieces = list(self.pieces)
-            for i, at, threshold, analyte, held, before, after in self.quoted:
+        status, actions, references, reasons, quoted, pieces, capitalize, text = self
+        if quoted:
+            built = list(reasons)
+            filled = list(pieces)
+            for i, at, threshold, analyte, held, before, after in quoted:
                 m = labs[analyte]
-                value = pieces[at] = _as_reported(m) if reported else format(m.given_value, ".4g")
+                value = filled[at] = _as_reported(m) if reported else format(m.given_value, ".4g")
                 built[i] = _reason(threshold, analyte, held, before + value + after, None)
             reasons = tuple(built)
-            text = capitalized("".join(pieces)) if self.capitalize else "".join(pieces)
-        return _finding(nid, self.status, text, self.actions, self.references, values, reasons)
+            text = capitalized("".join(filled)) if capitalize else "".join(filled)
+        return _finding(nid, status, text, actions, references, tuple(relevant), reasons)
 
 
 _reason = _constructor(Reason)
@@ -213,7 +210,7 @@ class Panel:
         place = places.get
         out: list[Finding] = []
         for nid, reported, judged, not_tested in self.plan:
-            relevant: list[JudgedValue] = list(filter(None, map(get, reported)))
+            relevant = tuple(filter(None, map(get, reported)))
             if not relevant and not_tested is not None:
                 out.append(not_tested)
                 continue
@@ -247,7 +244,7 @@ class Panel:
             last = self._facts = (ctx, facts)
         return last[1]
 
-    def directly(self, nid: str, relevant: list[JudgedValue], ctx: Context) -> Finding:
+    def directly(self, nid: str, relevant: Sequence[JudgedValue], ctx: Context) -> Finding:
         """The finding for ``nid`` from its ``relevant`` values, judged afresh. A censored
         result ("<5") is judged at both ends of the range it allows."""
         plain = {m.analyte: m.value for m in relevant}

@@ -186,19 +186,18 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Judge
     naming the problem). Where this reads a value, the general path reads the same: the text
     before the first space is then exactly what `_NUMBER` matches (no sign, no exponent, no
     comparator; ``isdecimal`` is the Unicode digits ``\\d`` and ``float`` read)."""
-    number_text, _, unit_text = raw.strip().partition(" ")
+    # Text with a leading space or tab is left to the general path (it strips it).
+    number_text, _, unit_text = raw.partition(" ")
     if not number_text.replace(".", "", 1).isdecimal():
         return None
-    number = float(number_text)
-    if not math.isfinite(number):  # too many digits: refused by the general path
-        return None
+    number = float(number_text)  # inf for too many digits: outside every plan's range below
     unit = unit_text.strip() or None
     if _plans_k is not k:
         _reset_plans(k)
     plan = _plans.get((units, analyte.id, unit)) or _plan(analyte, unit, k, units)
     factor, floor, limit, scale, default, _ = plan
     value = number * factor  # to_default()
-    if not floor <= value <= limit:
+    if not floor <= value <= limit:  # (and not infinite: limit is finite)
         return None
     return _judged(analyte.id, value, default, None, number, scale, None)
 
@@ -231,6 +230,8 @@ def _plan(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> _Plan:
     if plan is None:
         spec = unit_spec(analyte, unit, k, units)
         floor, limit = plausible_range(analyte, k)
+        # The limit is finite, so that no infinite value is in range.
+        limit = min(limit, sys.float_info.max)
         plan = (spec.factor, floor, limit, spec.unit, analyte.default_unit, spec)
         if memo:
             if len(_plans) >= _MEMO_SIZE:
@@ -352,15 +353,24 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
     repeated: dict[str, list[JudgedValue]] = {}
     index = k.analyte_index
     memos = _memo[units]
+    clock = _clock[units]
+    clock[0] += 1
+    if clock[0] == clock[1]:  # resting memos wake (and start afresh)
+        for analyte_id in [a for a, memo in memos.items() if memo is _RESTING]:
+            del memos[analyte_id]
     for key, raw in pairs:
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
             analyte = find_analyte(key, k)
-        # The common case, a short string, is its own key (as _memo_key says).
-        memo_key = (raw if len(raw) <= _MEMO_TEXT else None) if type(raw) is str else _memo_key(raw)
         memo = memos.get(analyte.id)
         if memo is None:
             memo = memos[analyte.id] = {}
+        if memo is _RESTING:
+            memo_key = None
+        else:  # The common case, a short string, is its own key (as _memo_key says).
+            memo_key = (
+                (raw if len(raw) <= _MEMO_TEXT else None) if type(raw) is str else _memo_key(raw)
+            )
         m = memo.get(memo_key) if memo_key is not None else None
         if m is None or m is _ONCE:
             once = m is None
@@ -369,7 +379,7 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
             )
             if memo_key is not None:
                 if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
+                    _renew(memos, analyte.id, memo, clock)
                 memo[memo_key] = _ONCE if once else m
         prior = out.setdefault(analyte.id, m)
         if prior is not m:
@@ -389,11 +399,36 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
 # read (_ONCE). Where values do not repeat (values computed by a program, every digit kept),
 # remembering each would give the garbage collector more objects to walk until the memo is
 # emptied, which costs more than reading the values afresh.
+#
+# Even the marks cost more than they save where few values recur (every panel a different
+# person's): a memo that fills up with fewer than a quarter of its values read twice rests,
+# neither read nor written, for the next _MEMO_REST panels read in its units, then starts
+# afresh. (Reading a value again from the memo saves about three times what marking it costs.)
 _MEMO_SIZE = 1_024  # entries per analyte and units
 _MEMO_TEXT = 64
+_MEMO_REST = 16 * _MEMO_SIZE  # panels
 _ONCE: JudgedValue = _judged("", 0.0, "", None, None, None, None)  # a key read once
+_RESTING: dict[object, JudgedValue] = {}  # the memo of an analyte at rest: never written
 _memo: dict[str, dict[str, dict[object, JudgedValue]]] = {units: {} for units in UNITS}
 _memo_for: Knowledge | None = None
+# Per units: the panels read, and the count at which resting memos wake.
+_clock: dict[str, list[int]] = {units: [0, 0] for units in UNITS}
+
+
+def _renew(
+    memos: dict[str, dict[object, JudgedValue]],
+    analyte_id: str,
+    memo: dict[object, JudgedValue],
+    clock: list[int],
+) -> None:
+    """Empty a full memo; put it to rest when fewer than a quarter of its values were read
+    twice."""
+    twice = sum(1 for m in memo.values() if m is not _ONCE)
+    memo.clear()
+    if twice < _MEMO_SIZE // 4:
+        memos[analyte_id] = _RESTING
+        if clock[1] <= clock[0]:
+            clock[1] = clock[0] + _MEMO_REST
 
 
 def _memo_key(raw: object) -> object:
