@@ -355,9 +355,10 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
     memos = _memo[units]
     clock = _clock[units]
     clock[0] += 1
-    if clock[0] == clock[1]:  # resting memos wake (and start afresh)
+    if 0 < clock[1] <= clock[0]:  # resting memos wake (and start afresh)
+        clock[1] = 0
         for analyte_id in [a for a, memo in memos.items() if memo is _RESTING]:
-            del memos[analyte_id]
+            memos.pop(analyte_id, None)
     for key, raw in pairs:
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
@@ -411,7 +412,7 @@ _ONCE: JudgedValue = _judged("", 0.0, "", None, None, None, None)  # a key read 
 _RESTING: dict[object, JudgedValue] = {}  # the memo of an analyte at rest: never written
 _memo: dict[str, dict[str, dict[object, JudgedValue]]] = {units: {} for units in UNITS}
 _memo_for: Knowledge | None = None
-# Per units: the panels read, and the count at which resting memos wake.
+# Per units: the panels read, and the count at which resting memos wake (0: none rests).
 _clock: dict[str, list[int]] = {units: [0, 0] for units in UNITS}
 
 
@@ -427,7 +428,7 @@ def _renew(
     memo.clear()
     if twice < _MEMO_SIZE // 4:
         memos[analyte_id] = _RESTING
-        if clock[1] <= clock[0]:
+        if not clock[1]:  # (no wake pending)
             clock[1] = clock[0] + _MEMO_REST
 
 
