@@ -273,6 +273,8 @@ def test_json_round_trip_is_equal(panel: dict[str, float], ctx: rn.Context) -> N
 @given(panels(), CONTEXTS)
 @example({"ferritin": 50, "tsat": 20}, rn.Context(age=0, dialysis=True))
 @example({"ferritin": 50, "tsat": 20}, rn.Context(age=18, dialysis=True))
+@example({"ferritin": 300, "tsat": 20}, rn.Context(age=0, dialysis=True))
+@example({"ferritin": 100, "tsat": 45}, rn.Context(age=12, dialysis=True))
 def test_every_finding_that_is_not_adequate_says_see_a_clinician(
     panel: dict[str, float], ctx: rn.Context
 ) -> None:
@@ -284,6 +286,7 @@ def test_every_finding_that_is_not_adequate_says_see_a_clinician(
         codes = f.action_codes()
         if f.nutrient == "iron" and child_on_dialysis and f.status is not rn.Status.NOT_TESTED:
             assert "see-clinician" in codes
+            assert "iron.child-on-dialysis" in [r.note for r in f.reasons], f
             assert f.references, f
         elif f.status in (rn.Status.ADEQUATE, rn.Status.NOT_TESTED):
             assert "see-clinician" not in codes

@@ -182,6 +182,10 @@ VIGNETTES: tuple[Vignette, ...] = (
     V("child on dialysis: no IV iron", {"ferritin": 150, "tsat": 15}, {"age": 12, "dialysis": True}, "iron", "low", (SEE,), CHILD_DIALYSIS),
     V("child on dialysis, ferritin 30: the paediatric criterion", {"ferritin": 30, "tsat": 25}, {"age": 12, "dialysis": True}, "iron", "low", (ORAL, SEE), CHILD_DIALYSIS),
     V("child on dialysis, ferritin 50", {"ferritin": 50, "tsat": 25}, {"age": 12, "dialysis": True}, "iron", "adequate", (SEE,), CHILD_DIALYSIS),
+    V("child on dialysis, ferritin 299", {"ferritin": 299, "tsat": 20}, {"age": 12, "dialysis": True}, "iron", "adequate", (SEE,), CHILD_DIALYSIS),
+    V("child on dialysis, ferritin 300: above the ceiling, still the nephrologist's call", {"ferritin": 300, "tsat": 20}, {"age": 12, "dialysis": True}, "iron", "adequate", (SEE,), CHILD_DIALYSIS),
+    V("child on dialysis, TSAT 44", {"ferritin": 100, "tsat": 44}, {"age": 12, "dialysis": True}, "iron", "adequate", (SEE,), CHILD_DIALYSIS),
+    V("child on dialysis, TSAT 45: the TSAT ceiling, still the nephrologist's call", {"ferritin": 100, "tsat": 45}, {"age": 12, "dialysis": True}, "iron", "high", (AVOID, SEE), CHILD_DIALYSIS),
     # pregnancy
     V("pregnant, ferritin 75", {"ferritin": 75, "tsat": 25}, PREGNANT, "iron", "low", (ORAL, SEE), AASM_ADULT),
     V("pregnant, ferritin 100.1", {"ferritin": 100.1, "tsat": 25}, PREGNANT, "iron", "adequate", (), AASM_ADULT),

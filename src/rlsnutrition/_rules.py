@@ -245,6 +245,7 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
             j.note("iron.non-fasting")
         else:
             j.status = Status.HIGH
+        _child_on_dialysis(ctx, child, j)
         return
     if ferritin is not None and j.check(j.rules.ferritin_deficiency(ctx, inflamed), ferritin):
         j.status = Status.DEFICIENT
@@ -252,6 +253,7 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         oral, iv, below, undecided = _iron_criteria_esrd(ferritin, tsat, j)
     elif ferritin is not None and j.check("iron.ferritin.ceiling", ferritin):
         _judge_above_ceiling(tsat, inflamed, j)
+        _child_on_dialysis(ctx, child, j)
         return
     elif child:
         oral, iv, below, undecided = _iron_criteria_child(ferritin, tsat, j)
@@ -270,9 +272,7 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         j.actions.append("consider-oral-iron")
     if iv:
         j.actions.append("consider-iv-iron")
-    if child and ctx.dialysis:
-        j.note("iron.child-on-dialysis")
-        j.actions.append("see-clinician")
+    _child_on_dialysis(ctx, child, j)
     if j.status is Status.DEFICIENT:
         return
     if below:
@@ -286,6 +286,14 @@ def judge_iron(x: Values, ctx: Context, j: Judge) -> None:
         j.note("iron.inflammation")
     else:
         j.status = Status.ADEQUATE
+
+
+def _child_on_dialysis(ctx: Context, child: bool, j: Judge) -> None:
+    """A child on dialysis, whatever the values: the adult ESRD rule does not apply, and a
+    paediatric nephrologist decides on iron (``see-clinician`` even when iron is adequate)."""
+    if child and ctx.dialysis:
+        j.note("iron.child-on-dialysis")
+        j.actions.append("see-clinician")
 
 
 def _judge_above_ceiling(tsat: float | None, inflamed: bool, j: Judge) -> None:
