@@ -70,21 +70,9 @@ def _codings(concept: object) -> Iterable[tuple[str, str, str | None]]:
 
 
 def _means(concept: object, table: Codes) -> set[str]:
-    """What a concept's codings mean (of the context codes). A loop rather than a comprehension
-    over `_codings`: it runs for every Observation of the subject."""
-    found: set[str] = set()
-    codings = concept.get("coding") if isinstance(concept, dict) else None
-    if not isinstance(codings, list):
-        return found
+    """What a concept's codings mean (of the context codes)."""
     context = table.context
-    for coding in codings:
-        if isinstance(coding, dict):
-            system, code = coding.get("system"), coding.get("code")
-            if isinstance(system, str) and system and isinstance(code, str) and code:
-                meaning = context.get(_key(system, code))
-                if meaning:
-                    found.add(meaning)
-    return found
+    return {m for system, code, _ in _codings(concept) if (m := context.get(_key(system, code)))}
 
 
 @attrs.frozen

@@ -295,22 +295,15 @@ class Index:
         if ref.startswith("#"):
             outer = node.container if node.container is not None else holder
             return self._contained.get(id(outer), {}).get(ref[1:], [])
-        if ref.count("/") == 1 and not ref.startswith("urn:") and "://" not in ref:
-            # A relative Type/id that names an entry, found without parsing ``ref``: a key
-            # made of the base and a ref with one slash that is among the keys parsed as a
-            # Type and an id when the index was built is the key ``key_of`` gives (a raw-text
-            # key, such as a fullUrl ".../patient/1" that no Type/id names, is not).
-            base = node.base
-            key = ("ref", f"{base}/{ref}" if base else ref)
-            if key in self._typed:
-                return self.by_key[key]
         return self.by_key.get(self.key_of(ref, holder), [])
 
     def resolve_each(
         self, refs: list[Any], holder: dict[str, Any]
     ) -> list[tuple[str | None, list[dict[str, Any]]]]:
         """Each reference object of ``refs`` (``{"reference": ...}``) written in ``holder``:
-        its reference text (None: none) and the resources it names, as `resolve` finds them."""
+        its reference text (None: none) and the resources it names, as `resolve` finds them
+        (a report's results, read by the hundred: a relative Type/id that names an entry is
+        found without parsing it)."""
         node = self.nodes[id(holder)]
         base, by_key, typed = node.base, self.by_key, self._typed
         out: list[tuple[str | None, list[dict[str, Any]]]] = []
@@ -320,7 +313,10 @@ class Index:
                 out.append((None, []))
                 continue
             if ref.count("/") == 1 and not ref.startswith(("#", "urn:")) and "://" not in ref:
-                key = ("ref", f"{base}/{ref}" if base else ref)  # see resolve
+                # A key made of the base and a ref with one slash that is among the keys
+                # parsed as a Type and an id when the index was built is the key ``key_of``
+                # gives (a raw-text key, a fullUrl ".../patient/1" no Type/id names, is not).
+                key = ("ref", f"{base}/{ref}" if base else ref)
                 if key in typed:
                     out.append((ref, by_key[key]))
                     continue
@@ -352,9 +348,7 @@ class Index:
     def _subject_of(self, resource: dict[str, Any], subject: dict[str, Any]) -> Key | None:
         ref = subject.get("reference")
         if isinstance(ref, str) and ref:
-            key = self._keys.get((ref, self.nodes[id(resource)].base))
-            if key is None:
-                key = self.key_of(ref, resource)
+            key = self.key_of(ref, resource)
             if key not in self._written:
                 self._written[key] = (ref, resource)
             if key not in self.meta and not ref.startswith("#"):

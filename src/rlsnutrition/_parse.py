@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import NamedTuple, NoReturn, cast
+from typing import NoReturn
 
 from ._knowledge import Knowledge, knowledge
 from ._units import accepted, from_default, to_default, unit_spec
@@ -26,22 +26,6 @@ from .model import UNITS, Analyte, Units, UnitSpec
 # A number, anchored where the text after any comparator starts: no part of the pattern can
 # match the same characters two ways, so a match (or a failure) is linear in the text.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-class Measurement(NamedTuple):
-    """A lab value converted to its analyte's default unit."""
-
-    analyte: str
-    value: float
-    unit: str
-    comparator: Censor | None
-    when: str | None
-    # Built once with the measurement: how a finding reports it; the number as given, as a
-    # rationale shows it; and the accepted unit it was given in (its scale), in which the
-    # rationale quotes it and on which cut-offs published in that unit apply as published.
-    judged: JudgedValue
-    shown: str
-    scale: str
 
 
 def find_analyte(key: object, k: Knowledge | None = None) -> Analyte:
@@ -82,38 +66,25 @@ def parse_number(analyte: Analyte, value: object) -> tuple[float, Censor | None,
 _BIG = 2**1000  # ints this large and larger may not convert to float
 
 
-def measure(
-    analyte: Analyte, raw: object, k: Knowledge, units: Units = "conventional"
-) -> Measurement:
-    """Read one value for ``analyte`` and convert it to the default unit; a value without a
-    unit is read in the analyte's default unit for ``units``."""
-    judged = judged_value(analyte, raw, k, units)
-    shown = format(judged.given_value, ".4g")
-    return Measurement(
-        judged.analyte,
-        judged.value,
-        judged.unit,
-        cast("Censor | None", judged.comparator),
-        judged.when,
-        judged,
-        shown,
-        judged.given_unit or judged.unit,
-    )
-
-
 def judged_value(
     analyte: Analyte, raw: object, k: Knowledge, units: Units = "conventional"
 ) -> JudgedValue:
-    """`measure()` as the JudgedValue a finding reports: what ``assess`` reads. Its
-    ``given_unit`` is always set (the measurement's scale), and the value as a rationale shows
-    it is ``format(given_value, ".4g")``."""
-    if type(raw) is float and units == "conventional" and _within(raw, plausible_range(analyte, k)):
-        raw += 0.0  # -0.0 is 0.0, as given and as shown
-        return _judged(analyte.id, raw, analyte.default_unit, None, raw, analyte.default_unit, None)
+    """One value read for ``analyte`` and converted to the default unit (a value without a
+    unit is read in the analyte's default unit for ``units``), as the JudgedValue a finding
+    reports: what ``assess`` reads. Its ``given_unit`` is always set (the value's scale), and
+    the value as a rationale shows it is ``format(given_value, ".4g")``."""
     if type(raw) is str:
         found = _plain_text(analyte, raw, k, units)  # "45 ng/mL": the common case
         if found is not None:
             return found
+    return _judged_other(analyte, raw, k, units)
+
+
+def _judged_other(analyte: Analyte, raw: object, k: Knowledge, units: Units) -> JudgedValue:
+    """`judged_value()` of anything `_plain_text` does not read (already tried on a string)."""
+    if type(raw) is float and units == "conventional" and _within(raw, plausible_range(analyte, k)):
+        raw += 0.0  # -0.0 is 0.0, as given and as shown
+        return _judged(analyte.id, raw, analyte.default_unit, None, raw, analyte.default_unit, None)
     when: str | None = None
     cmp: Censor | None = None
     if type(raw) is str:
@@ -375,7 +346,7 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
         m = memo.get(memo_key) if memo_key is not None else None
         if m is None or m is _ONCE:
             once = m is None
-            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or judged_value(
+            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or _judged_other(
                 analyte, raw, k, units
             )
             if memo_key is not None:

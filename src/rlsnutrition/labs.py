@@ -367,7 +367,7 @@ def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
             would refuse.
     """
     from ._knowledge import knowledge
-    from ._parse import find_analyte, measure
+    from ._parse import find_analyte, judged_value
 
     k = knowledge()
     measured = []
@@ -375,7 +375,7 @@ def latest(results: Iterable[LabResult]) -> Latest[LabResult]:
         if not isinstance(r, LabResult):
             raise TypeError(f"latest() takes LabResults, not {type(r).__name__}")
         a = find_analyte(r.analyte, k)
-        measured.append((a.id, r, measure(a, r, k)))
+        measured.append((a.id, r, judged_value(a, r, k)))
     chosen = newest(
         measured,
         analyte=lambda m: m[0],
