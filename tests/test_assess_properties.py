@@ -714,6 +714,8 @@ def written_value(draw: st.DrawFn, analyte: str) -> object:
         "bare": f"{cmp}{text}",
         "tight": f"{cmp}{text}{unit}",
         "spaced": f"  {cmp} {text}\t {unit}  ",
+        "loose": f"{cmp}{text} {draw(st.sampled_from(['', ' ', '  ']))}{unit}{draw(st.sampled_from(['', ' ']))}",
+        "blank": f"{cmp}{text} ",
         "number": number,
         "int": round(number),
         "tuple": (draw(st.sampled_from([number, f"{cmp}{text}"])), unit),
@@ -746,8 +748,6 @@ def test_fast_paths_equal_the_slow_paths(
     verdicts remembered by place, rationales filled into pieces, records built slot by slot)
     gives what the slow paths give: each value read by the general reader, never remembered,
     each nutrient judged afresh. Panels repeat, so the memos answer too."""
-    from rlsnutrition import _panel as panel_module
-    from rlsnutrition import _parse
     from rlsnutrition._render import rationale
 
     batch = batch * 2
@@ -755,6 +755,16 @@ def test_fast_paths_equal_the_slow_paths(
     for result in fast:
         for f in getattr(result, "findings", ()):
             assert f.rationale == rationale(f.reasons)
+    assert fast == _slowly(batch, ctx, units)
+
+
+def _slowly(batch: list[Any], ctx: rn.Context, units: Any) -> list[object]:
+    """What assess_many gives for ``batch`` when every shortcut is off: each value read by the
+    general reader and never remembered, each nutrient judged afresh, the warnings written
+    as they were before they were cut down to words kept per cut-off and scale."""
+    from rlsnutrition import _panel as panel_module
+    from rlsnutrition import _parse
+
     judge = _panel()
 
     def afresh(labs: Any, context: rn.Context) -> tuple[rn.Finding, ...]:
@@ -764,14 +774,99 @@ def test_fast_paths_equal_the_slow_paths(
         )
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_parse, "_plain_text", lambda *args: None)
+        mp.setattr(_parse, "_PLAIN", False)
         mp.setattr(_parse, "_memo_key", lambda *args: None)
         mp.setattr(_parse, "_MEMO_TEXT", -1)
         mp.setattr(panel_module.Panel, "findings", lambda self, labs, c: afresh(labs, c))
-        slow = [
+        mp.setattr(panel_module.Panel, "warnings", lambda self, labs, c: _warnings(labs, c))
+        return [
             _outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")
         ]
-    assert fast == slow
+
+
+def _warnings(labs: Any, ctx: rn.Context) -> list[rn.Note]:
+    """Panel.warnings as it was written before issue 12's last round: a Step and a Reason
+    per anaemia warning, a Note built by its class."""
+    from rlsnutrition._panel import _as_reported, _surely
+    from rlsnutrition._render import capitalized
+    from rlsnutrition._rules import Step, hemoglobin_cutoff
+
+    judge = _panel()
+    rules = judge.rules
+    texts = rules.warning_texts
+    out: list[rn.Note] = []
+    crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
+    if crp is not None and ferritin is not None:
+        inflamed, deficient, ceiling = (
+            rules.cuts[f"iron.{name}"]
+            for name in ("crp.inflammation", "ferritin.deficient_inflammation", "ferritin.ceiling")
+        )
+        if (
+            _surely(crp, inflamed)
+            and not _surely(ferritin, deficient)
+            and not _surely(ferritin, ceiling)
+        ):
+            code = "ferritin-unreliable-inflammation"
+            quoted = f"CRP {_as_reported(crp)} {crp.given_unit}"
+            out.append(rn.Note(code, f"{quoted} {texts[code].text}"))
+    cut = hemoglobin_cutoff(ctx, rules)
+    if hb is not None and cut is not None and _surely(hb, cut):
+        step = Step(cut.threshold.id, None, "hemoglobin", True, hb.given_unit)
+        text = judge.words.reason(step, {"hemoglobin": _as_reported(hb)}).text
+        out.append(rn.Note("anaemia", capitalized(text)))
+    if rules.is_child(ctx):
+        out.append(rn.Note("adult-thresholds", texts["adult-thresholds"].text))
+    return out
+
+
+@pytest.mark.parametrize("units", ["conventional", "si"])
+def test_plain_numbers_read_their_unit_as_written(units: Any) -> None:
+    """The plain-number reader remembers a unit's plan under its text as written, spaces and
+    all: every such text reads (or is refused, quoting the unit stripped) as the general
+    reader reads it, the second time as the first."""
+    texts = ["45 ng/mL", "45  ng/mL", "45 ng/mL ", "45 \tug/l\t", "45 ", "45", "45  "]
+    texts += ["45 furlongs", "45  furlongs ", "45 furlongs\t", "9" * 400 + " ng/mL"]
+    batch = [{"ferritin": t} for t in texts] * 2
+    ctx = rn.Context()
+    fast = [_outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")]
+    assert fast == _slowly(batch, ctx, units)
+
+
+@st.composite
+def full_panels(draw: st.DrawFn) -> dict[str, object]:
+    """Every analyte, as labs print them: "45.2 ng/mL" in any accepted unit (sometimes
+    censored, or a bare number), values on, around and between the cut points; sometimes
+    without the TSAT (derived from serum iron and TIBC, so the panel is whole again) or
+    without one analyte."""
+    numbers = {a: draw(_near_cuts(a)) for a in sorted(SPAN)}
+    low, high = sorted((numbers["serum_iron"], numbers["tibc"]))
+    numbers["serum_iron"], numbers["tibc"] = low, max(high, 1.0)
+    panel: dict[str, object] = {}
+    for analyte, number in numbers.items():
+        spec = draw(st.sampled_from(ANALYTES[analyte].units))
+        given = number / spec.factor
+        cmp = draw(st.sampled_from(["", "", "", "", *_CENSORS]))
+        panel[analyte] = draw(st.sampled_from([f"{cmp}{given:.4g} {spec.unit}", given]))
+    left_out = draw(st.sampled_from([None, None, "tsat", *sorted(SPAN)]))
+    if left_out is not None:
+        del panel[left_out]
+    return panel
+
+
+@given(
+    st.lists(full_panels(), min_size=1, max_size=4),
+    CONTEXTS,
+    st.sampled_from(["conventional", "si"]),
+)
+def test_full_panels_equal_the_slow_paths(
+    batch: list[dict[str, object]], ctx: rn.Context, units: Any
+) -> None:
+    """A panel that holds every analyte (one whose TSAT is derived too) takes each
+    nutrient's values by one itemgetter, and every panel its verdicts' place keys so: what
+    they give equals the slow paths'."""
+    batch = batch * 2
+    fast = [_outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")]
+    assert fast == _slowly(batch, ctx, units)
 
 
 def test_a_value_is_remembered_on_its_second_reading() -> None:

@@ -67,6 +67,7 @@ class Verdict(NamedTuple):
 
 _reason = _constructor(Reason)
 _finding = _constructor(Finding)
+_note = _constructor(Note)
 
 
 def _verdict(
@@ -153,12 +154,25 @@ class Panel:
             )
             for nid, reported, judged, _ in self.plan
         ]
+        # Per nutrient as in `plan`, with two itemgetters: its values from a panel that holds
+        # every analyte (a tuple; the value itself when it reports one: `one`), and its
+        # verdict's key from the places of all judged analytes (a tuple; an int for one).
+        self._steps = [
+            (*step, operator.itemgetter(*step[1]), len(step[1]) == 1, operator.itemgetter(*step[2]))
+            for step in self.plan
+        ]
+        self._unplaced: dict[str, int | None] = dict.fromkeys(self.cut_points)
         self.memo: dict[tuple[object, ...], Verdict] = {}
         self._facts: tuple[Context | None, _Facts] = (None, (-1, None, False))
         self._inflammation = tuple(
             rules.cuts[f"iron.{name}"]
             for name in ("crp.inflammation", "ferritin.deficient_inflammation", "ferritin.ceiling")
         )
+        texts = rules.warning_texts
+        self._inflamed_text = texts["ferritin-unreliable-inflammation"].text
+        self._adult_thresholds = Note("adult-thresholds", texts["adult-thresholds"].text)
+        # The anaemia warning's words around the value, per cut-off and scale.
+        self._anaemia: dict[tuple[Cut, str | None], tuple[str, str]] = {}
         self._flag_ids: dict[tuple[object, ...], int] = {}  # a few dozen contexts at most
         self._numbers = itertools.count()
 
@@ -195,8 +209,8 @@ class Panel:
         memo = self.memo
         get = labs.get
         # Where each judged value falls (bisect_left + bisect_right is 2i+1 at cut point i, 2i
-        # below it), and whether any value is censored.
-        places: dict[str, int] = {}
+        # below it; None where the analyte is not measured), and whether any value is censored.
+        places: dict[str, int | None] = self._unplaced.copy()
         censored = False
         cut_points = self.cut_points
         for analyte, m in labs.items():
@@ -207,17 +221,20 @@ class Panel:
                 places[analyte] = scale + bisect_left(points, v) + bisect_right(points, v)
             if m.comparator is not None:
                 censored = True
-        place = places.get
+        every = len(labs) == len(self.rules.analyte_order)  # every analyte measured
         out: list[Finding] = []
-        for nid, reported, judged, not_tested in self.plan:
-            relevant = tuple(filter(None, map(get, reported)))
-            if not relevant and not_tested is not None:
-                out.append(not_tested)
-                continue
+        for nid, reported, judged, not_tested, values_of, one, place_of in self._steps:
+            if every:
+                relevant = (values_of(labs),) if one else values_of(labs)
+            else:
+                relevant = tuple(filter(None, map(get, reported)))
+                if not relevant and not_tested is not None:
+                    out.append(not_tested)
+                    continue
             if censored and any(map(_comparator, relevant)):  # (a comparator is never "")
                 out.append(self.directly(nid, relevant, ctx))
                 continue
-            memo_key = (nid, flags, *map(place, judged))
+            memo_key = (nid, flags, place_of(places))
             verdict = memo.get(memo_key)
             if verdict is None:
                 present = [labs[a] for a in judged if a in labs]
@@ -285,10 +302,10 @@ class Panel:
     def warnings(self, labs: Mapping[str, JudgedValue], ctx: Context) -> list[Note]:
         """Cross-cutting notes: inflammation, anaemia, adult thresholds. A censored CRP or
         hemoglobin ("<10") warns only when the whole range it allows does."""
-        texts = self.rules.warning_texts
         _, cut, child = self.facts(ctx)
         out: list[Note] = []
-        crp, ferritin, hb = labs.get("crp"), labs.get("ferritin"), labs.get("hemoglobin")
+        get = labs.get
+        crp, ferritin, hb = get("crp"), get("ferritin"), get("hemoglobin")
         if crp is not None and ferritin is not None:
             inflamed, deficient, ceiling = self._inflammation
             # Not beside a ferritin the iron finding reads as above the ceiling, not normal.
@@ -297,15 +314,18 @@ class Panel:
                 and not _surely(ferritin, deficient)
                 and not _surely(ferritin, ceiling)
             ):
-                code = "ferritin-unreliable-inflammation"
-                quoted = f"CRP {_as_reported(crp)} {crp.given_unit}"
-                out.append(Note(code, f"{quoted} {texts[code].text}"))
+                text = f"CRP {_as_reported(crp)} {crp.given_unit} {self._inflamed_text}"
+                out.append(_note("ferritin-unreliable-inflammation", text))
         if hb is not None and cut is not None and _surely(hb, cut):
-            step = Step(cut.threshold.id, None, "hemoglobin", True, hb.given_unit)
-            text = self.words.reason(step, {"hemoglobin": _as_reported(hb)}).text
-            out.append(Note("anaemia", capitalized(text)))
+            words = self._anaemia.get((cut, hb.given_unit))
+            if words is None:
+                step = Step(cut.threshold.id, None, "hemoglobin", True, hb.given_unit)
+                before, after = self.words.parts(step)
+                words = self._anaemia[cut, hb.given_unit] = (capitalized(before), after)
+            # (the reason's sentence, capitalised: its first words are never empty)
+            out.append(_note("anaemia", words[0] + _as_reported(hb) + words[1]))
         if child:
-            out.append(Note("adult-thresholds", texts["adult-thresholds"].text))
+            out.append(self._adult_thresholds)
         return out
 
     def missing_tests(

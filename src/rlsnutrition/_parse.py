@@ -158,19 +158,34 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Judge
     before the first space is then exactly what `_NUMBER` matches (no sign, no exponent, no
     comparator; ``isdecimal`` is the Unicode digits ``\\d`` and ``float`` read)."""
     # Text with a leading space or tab is left to the general path (it strips it).
+    if not _PLAIN:
+        return None
     number_text, _, unit_text = raw.partition(" ")
     if not number_text.replace(".", "", 1).isdecimal():
         return None
     number = float(number_text)  # inf for too many digits: outside every plan's range below
-    unit = unit_text.strip() or None
     if _plans_k is not k:
         _reset_plans(k)
-    plan = _plans.get((units, analyte.id, unit)) or _plan(analyte, unit, k, units)
+    plan = _plans.get((units, analyte.id, unit_text)) or _text_plan(analyte, unit_text, k, units)
     factor, floor, limit, scale, default, _ = plan
     value = number * factor  # to_default()
     if not floor <= value <= limit:  # (and not infinite: limit is finite)
         return None
     return _judged(analyte.id, value, default, None, number, scale, None)
+
+
+_PLAIN = True  # whether plain text is read directly (tests turn it off to compare)
+
+
+def _text_plan(analyte: Analyte, unit_text: str, k: Knowledge, units: Units) -> _Plan:
+    """The plan for the unit text after a plain number, as written: remembered under that
+    text too (a unit such as "ng/mL" is its own key, one written with spaces or none is not)."""
+    plan = _plan(analyte, unit_text.strip() or None, k, units)
+    if len(unit_text) <= _MEMO_TEXT:
+        if len(_plans) >= _MEMO_SIZE:
+            _plans.clear()
+        _plans[units, analyte.id, unit_text] = plan
+    return plan
 
 
 _judged = _constructor(JudgedValue)
@@ -320,10 +335,14 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
         for memos in _memo.values():
             memos.clear()
         _memo_for = k
+    if _plans_k is not k:
+        _reset_plans(k)
     out: dict[str, JudgedValue] = {}
     repeated: dict[str, list[JudgedValue]] = {}
     index = k.analyte_index
     memos = _memo[units]
+    plans = _plans
+    plain = _PLAIN
     clock = _clock[units]
     clock[0] += 1
     if 0 < clock[1] <= clock[0]:  # resting memos wake (and start afresh)
@@ -334,28 +353,40 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
         analyte = index.get(key) if type(key) is str else None
         if analyte is None:
             analyte = find_analyte(key, k)
-        memo = memos.get(analyte.id)
+        aid = analyte.id
+        memo = memos.get(aid)
         if memo is None:
-            memo = memos[analyte.id] = {}
+            memo = memos[aid] = {}
         if memo is _RESTING:
-            memo_key = None
+            memo_key = m = None
         else:  # The common case, a short string, is its own key (as _memo_key says).
             memo_key = (
                 (raw if len(raw) <= _MEMO_TEXT else None) if type(raw) is str else _memo_key(raw)
             )
-        m = memo.get(memo_key) if memo_key is not None else None
+            m = memo.get(memo_key) if memo_key is not None else None
         if m is None or m is _ONCE:
             once = m is None
-            m = (type(raw) is str and _plain_text(analyte, raw, k, units)) or _judged_other(
-                analyte, raw, k, units
-            )
+            m = None
+            if type(raw) is str and plain:  # _plain_text(), inlined: the hot path
+                number_text, _, unit_text = raw.partition(" ")
+                if number_text.replace(".", "", 1).isdecimal():
+                    plan = plans.get((units, aid, unit_text)) or _text_plan(
+                        analyte, unit_text, k, units
+                    )
+                    number = float(number_text)
+                    value = number * plan[0]
+                    if plan[1] <= value <= plan[2]:
+                        m = _judged(aid, value, plan[4], None, number, plan[3], None)
+            if m is None:
+                m = _judged_other(analyte, raw, k, units)
             if memo_key is not None:
                 if len(memo) >= _MEMO_SIZE:
-                    _renew(memos, analyte.id, memo, clock)
+                    _renew(memos, aid, memo, clock)
                 memo[memo_key] = _ONCE if once else m
-        prior = out.setdefault(analyte.id, m)
-        if prior is not m:
-            repeated.setdefault(analyte.id, [prior]).append(m)
+        if aid not in out:
+            out[aid] = m
+        elif out[aid] is not m:
+            repeated.setdefault(aid, [out[aid]]).append(m)
     for results in repeated.values():
         out.update((m.analyte, m) for m in _newest(results))
     return out
