@@ -166,7 +166,9 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Judge
     number = float(number_text)  # inf for too many digits: outside every plan's range below
     if _plans_k is not k:
         _reset_plans(k)
-    plan = _plans.get((units, analyte.id, unit_text)) or _text_plan(analyte, unit_text, k, units)
+    plan = _plans.get((units, analyte.id, unit_text)) or _text_plan(
+        analyte, unit_text, number, k, units
+    )
     factor, floor, limit, scale, default, _ = plan
     value = number * factor  # to_default()
     if not floor <= value <= limit:  # (and not infinite: limit is finite)
@@ -177,9 +179,15 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Judge
 _PLAIN = True  # whether plain text is read directly (tests turn it off to compare)
 
 
-def _text_plan(analyte: Analyte, unit_text: str, k: Knowledge, units: Units) -> _Plan:
+def _text_plan(
+    analyte: Analyte, unit_text: str, number: float, k: Knowledge, units: Units
+) -> _Plan:
     """The plan for the unit text after a plain number, as written: remembered under that
-    text too (a unit such as "ng/mL" is its own key, one written with spaces or none is not)."""
+    text too (a unit such as "ng/mL" is its own key, one written with spaces or none is not).
+    For a number too long for a float, a plan no value fits, so that the general path refuses
+    it as not finite before it reads the unit, as it does any other infinite number."""
+    if number == math.inf:
+        return (1.0, 1.0, 0.0, analyte.default_unit, analyte.default_unit, analyte.units[0])
     plan = _plan(analyte, unit_text.strip() or None, k, units)
     if len(unit_text) <= _MEMO_TEXT:
         if len(_plans) >= _MEMO_SIZE:
@@ -370,10 +378,10 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
             if type(raw) is str and plain:  # _plain_text(), inlined: the hot path
                 number_text, _, unit_text = raw.partition(" ")
                 if number_text.replace(".", "", 1).isdecimal():
-                    plan = plans.get((units, aid, unit_text)) or _text_plan(
-                        analyte, unit_text, k, units
-                    )
                     number = float(number_text)
+                    plan = plans.get((units, aid, unit_text)) or _text_plan(
+                        analyte, unit_text, number, k, units
+                    )
                     value = number * plan[0]
                     if plan[1] <= value <= plan[2]:
                         m = _judged(aid, value, plan[4], None, number, plan[3], None)
