@@ -786,10 +786,16 @@ def _slowly(batch: list[Any], ctx: rn.Context, units: Any) -> list[object]:
 
 def _warnings(labs: Any, ctx: rn.Context) -> list[rn.Note]:
     """Panel.warnings as it was written before issue 12's last round: a Step and a Reason
-    per anaemia warning, a Note built by its class."""
-    from rlsnutrition._panel import _as_reported, _surely
+    per anaemia warning, a Note built by its class, each cut-off read by `Cut.value_for`."""
+    from rlsnutrition._panel import _as_reported, _bounds
     from rlsnutrition._render import capitalized
-    from rlsnutrition._rules import Step, hemoglobin_cutoff
+    from rlsnutrition._rules import Cut, Step, hemoglobin_cutoff
+
+    def _surely(m: rn.JudgedValue, cut: Cut) -> bool:
+        limit = cut.value_for(m.given_unit)
+        if m.comparator is None:
+            return cut.holds_at(m.value, limit)
+        return all(cut.holds_at(e, limit) for e in _bounds(m))
 
     judge = _panel()
     rules = judge.rules
@@ -817,6 +823,47 @@ def _warnings(labs: Any, ctx: rn.Context) -> list[rn.Note]:
     if rules.is_child(ctx):
         out.append(rn.Note("adult-thresholds", texts["adult-thresholds"].text))
     return out
+
+
+@given(
+    st.lists(st.floats(0, 1e6), max_size=6, unique=True).map(sorted),
+    st.lists(st.floats(0, 1e6), max_size=4),
+    st.data(),
+)
+def test_one_bisection_among_the_edges_places_a_value_as_two_among_the_points(
+    points: list[float], others: list[float], data: st.DataObject
+) -> None:
+    """Where a value falls among cut points (2i below point i, 2i+1 at it) is found by one
+    bisection among the points and the floats just above them: at, just below and just
+    above every point, and anywhere."""
+    from bisect import bisect_left, bisect_right
+
+    from rlsnutrition._panel import _edges
+
+    near = [e for p in points for e in (math.nextafter(p, 0), p, math.nextafter(p, math.inf))]
+    edges = _edges(points)
+    for v in [*near, *others, 0.0, math.inf]:
+        assert bisect_right(edges, v) == bisect_left(points, v) + bisect_right(points, v), v
+
+
+@given(st.data())
+def test_a_warning_reads_each_cut_off_on_the_scale_of_its_value(data: st.DataObject) -> None:
+    """`_surely` takes a cut-off's figure for the value's scale as `Cut.value_for` gives it,
+    for every cut-off (those published on several scales too), every scale and censoring."""
+    from rlsnutrition._panel import _bounds, _surely
+
+    rules = _panel().rules
+    cut = data.draw(st.sampled_from(sorted(rules.cuts.values(), key=lambda c: c.threshold.id)))
+    scale = data.draw(st.sampled_from([None, *(u.unit for u in cut.analyte.units)]))
+    limit = cut.value_for(scale)
+    value = data.draw(
+        st.sampled_from([math.nextafter(limit, 0), limit, math.nextafter(limit, math.inf)])
+        | st.floats(0, 2 * limit + 1)
+    )
+    cmp = data.draw(st.sampled_from([None, *_CENSORS]))
+    m = rn.JudgedValue(cut.analyte.id, value, cut.unit, cmp, value, scale)
+    ends = [value] if cmp is None else _bounds(m)
+    assert _surely(m, cut) == all(cut.holds_at(e, limit) for e in ends)
 
 
 @pytest.mark.parametrize("units", ["conventional", "si"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -53,7 +53,15 @@ class Verdict(NamedTuple):
         """The finding for ``relevant``, quoting each value of ``labs`` its reasons read as
         given (``45``), or ``reported`` with its censoring (``<5``)."""
         status, actions, references, reasons, quoted, pieces, capitalize, text = self
-        if quoted:
+        if len(reasons) == 1 and quoted:  # one reason, quoting one value: no lists to fill
+            _, _, threshold, analyte, held, before, after = quoted[0]
+            m = labs[analyte]
+            value = _as_reported(m) if reported else format(m.given_value, ".4g")
+            reasons = (_reason(threshold, analyte, held, before + value + after, None),)
+            text = pieces[0] + value + after  # (pieces: its words before, capitalised, "", after)
+            if capitalize:
+                text = capitalized(text)
+        elif quoted:
             built = list(reasons)
             filled = list(pieces)
             for i, at, threshold, analyte, held, before, after in quoted:
@@ -116,13 +124,24 @@ _comparator = operator.attrgetter("comparator")
 _Facts = tuple[int, Cut | None, bool]
 # An analyte's cut points per scale, looked up by a JudgedValue's given_unit, each with a
 # number for its scale, so that one int says on which scale a value was given and where it
-# falls: the scale's number + its place (0 to 2 x the most points on any scale).
+# falls: the scale's number + its place (0 to 2 x the most points on any scale). The points
+# are kept as their edges (see _edges), so that one bisection finds the place.
 _Points = dict[str | None, tuple[list[float], int]]
 
 
 def _points(by_scale: Mapping[str, list[float]]) -> _Points:
     places = 2 * max((len(points) for points in by_scale.values()), default=0) + 1
-    return {scale: (points, places * i) for i, (scale, points) in enumerate(by_scale.items())}
+    return {
+        scale: (_edges(points), places * i) for i, (scale, points) in enumerate(by_scale.items())
+    }
+
+
+def _edges(points: Sequence[float]) -> list[float]:
+    """Each of the ascending ``points`` and the float just above it: for a float ``v``,
+    ``bisect_right(_edges(points), v)`` counts the points at or below ``v`` and those below
+    it (a point is below ``v`` exactly when the float after it is at or below ``v``), which
+    is ``bisect_left(points, v) + bisect_right(points, v)``: 2i below point i, 2i+1 at it."""
+    return [edge for p in points for edge in (p, math.nextafter(p, math.inf))]
 
 
 class Panel:
@@ -208,17 +227,16 @@ class Panel:
         flags = self.facts(ctx)[0]
         memo = self.memo
         get = labs.get
-        # Where each judged value falls (bisect_left + bisect_right is 2i+1 at cut point i, 2i
-        # below it; None where the analyte is not measured), and whether any value is censored.
+        # Where each judged value falls (2i+1 at cut point i, 2i below it; None where the
+        # analyte is not measured), and whether any value is censored.
         places: dict[str, int | None] = self._unplaced.copy()
         censored = False
         cut_points = self.cut_points
         for analyte, m in labs.items():
             by_scale = cut_points.get(analyte)
             if by_scale is not None:
-                v = m.value
-                points, scale = by_scale[m.given_unit]
-                places[analyte] = scale + bisect_left(points, v) + bisect_right(points, v)
+                edges, scale = by_scale[m.given_unit]
+                places[analyte] = scale + bisect_right(edges, m.value)
             if m.comparator is not None:
                 censored = True
         every = len(labs) == len(self.rules.analyte_order)  # every analyte measured
@@ -366,7 +384,7 @@ def _as_reported(m: JudgedValue) -> str:
 
 def _surely(m: JudgedValue, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
-    limit = cut.value_for(m.given_unit)
+    limit = cut.by_scale.get(m.given_unit, cut.value)  # cut.value_for(m.given_unit)
     if m.comparator is None:
         return cut.holds_at(m.value, limit)
     return all(cut.holds_at(e, limit) for e in _bounds(m))

@@ -346,11 +346,12 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
     if _plans_k is not k:
         _reset_plans(k)
     out: dict[str, JudgedValue] = {}
-    repeated: dict[str, list[JudgedValue]] = {}
+    repeated: dict[str, list[JudgedValue]] | None = None  # analytes given more than once
     index = k.analyte_index
     memos = _memo[units]
     plans = _plans
     plain = _PLAIN
+    resting = _RESTING
     clock = _clock[units]
     clock[0] += 1
     if 0 < clock[1] <= clock[0]:  # resting memos wake (and start afresh)
@@ -363,15 +364,16 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
             analyte = find_analyte(key, k)
         aid = analyte.id
         memo = memos.get(aid)
-        if memo is None:
-            memo = memos[aid] = {}
-        if memo is _RESTING:
-            memo_key = m = None
-        else:  # The common case, a short string, is its own key (as _memo_key says).
+        memo_key = m = None
+        if memo is not resting:
+            if memo is None:
+                memo = memos[aid] = {}
+            # The common case, a short string, is its own key (as _memo_key says).
             memo_key = (
                 (raw if len(raw) <= _MEMO_TEXT else None) if type(raw) is str else _memo_key(raw)
             )
-            m = memo.get(memo_key) if memo_key is not None else None
+            if memo_key is not None:
+                m = memo.get(memo_key)
         if m is None or m is _ONCE:
             once = m is None
             m = None
@@ -394,9 +396,12 @@ def read_labs(labs: object, k: Knowledge, units: Units = "conventional") -> dict
         if aid not in out:
             out[aid] = m
         elif out[aid] is not m:
+            if repeated is None:
+                repeated = {}
             repeated.setdefault(aid, [out[aid]]).append(m)
-    for results in repeated.values():
-        out.update((m.analyte, m) for m in _newest(results))
+    if repeated is not None:
+        for results in repeated.values():
+            out.update((m.analyte, m) for m in _newest(results))
     return out
 
 

@@ -47,7 +47,7 @@ class Cut:
         self.holds_at = _OPS[threshold.comparator]
         # A value given on a scale the source also states the cut-off on ("50 nmol/L
         # (20 ng/mL)") meets the published figure; scales of the same size share it.
-        self.by_scale: dict[str, float] = {}
+        self.by_scale: dict[str | None, float] = {}  # (no scale, None, is never a key)
         for e in threshold.equivalents:
             e_spec = unit_spec(analyte, e.unit, k)
             for scale in analyte.units:
