@@ -730,6 +730,27 @@ def written_panels(draw: st.DrawFn) -> dict[str, object]:
     return {a: draw(written_value(a)) for a in ids}
 
 
+@st.composite
+def full_panels(draw: st.DrawFn) -> dict[str, object]:
+    """Every analyte, as labs print them: "45.2 ng/mL" in any accepted unit (sometimes
+    censored, or a bare number), values on, around and between the cut points; sometimes
+    without the TSAT (derived from serum iron and TIBC, so the panel is whole again) or
+    without one analyte."""
+    numbers = {a: draw(_near_cuts(a)) for a in sorted(SPAN)}
+    low, high = sorted((numbers["serum_iron"], numbers["tibc"]))
+    numbers["serum_iron"], numbers["tibc"] = low, max(high, 1.0)
+    panel: dict[str, object] = {}
+    for analyte, number in numbers.items():
+        spec = draw(st.sampled_from(ANALYTES[analyte].units))
+        given = number / spec.factor
+        cmp = draw(st.sampled_from(["", "", "", "", *_CENSORS]))
+        panel[analyte] = draw(st.sampled_from([f"{cmp}{given:.4g} {spec.unit}", given]))
+    left_out = draw(st.sampled_from([None, None, "tsat", *sorted(SPAN)]))
+    if left_out is not None:
+        del panel[left_out]
+    return panel
+
+
 def _outcome(result: object) -> object:
     if isinstance(result, Exception):
         return type(result), str(result)
@@ -737,7 +758,7 @@ def _outcome(result: object) -> object:
 
 
 @given(
-    st.lists(written_panels(), min_size=1, max_size=4),
+    st.lists(written_panels() | full_panels(), min_size=1, max_size=4),
     CONTEXTS,
     st.sampled_from(["conventional", "si"]),
 )
@@ -745,9 +766,11 @@ def test_fast_paths_equal_the_slow_paths(
     batch: list[dict[str, object]], ctx: rn.Context, units: Any
 ) -> None:
     """Every shortcut of assess_many (values read directly, remembered on a second reading,
-    verdicts remembered by place, rationales filled into pieces, records built slot by slot)
+    verdicts remembered by place, rationales filled into pieces, records built slot by slot,
+    a whole panel's values taken by one itemgetter per nutrient, warnings from words kept)
     gives what the slow paths give: each value read by the general reader, never remembered,
-    each nutrient judged afresh. Panels repeat, so the memos answer too."""
+    each nutrient judged afresh, the warnings written as before. Panels repeat, so the memos
+    answer too."""
     from rlsnutrition._render import rationale
 
     batch = batch * 2
@@ -876,43 +899,6 @@ def test_plain_numbers_read_their_unit_as_written(units: Any) -> None:
     texts += ["9" * 400 + " furlongs"]  # not finite, whatever its unit (the unit was refused)
     batch = [{"ferritin": t} for t in texts] * 2
     ctx = rn.Context()
-    fast = [_outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")]
-    assert fast == _slowly(batch, ctx, units)
-
-
-@st.composite
-def full_panels(draw: st.DrawFn) -> dict[str, object]:
-    """Every analyte, as labs print them: "45.2 ng/mL" in any accepted unit (sometimes
-    censored, or a bare number), values on, around and between the cut points; sometimes
-    without the TSAT (derived from serum iron and TIBC, so the panel is whole again) or
-    without one analyte."""
-    numbers = {a: draw(_near_cuts(a)) for a in sorted(SPAN)}
-    low, high = sorted((numbers["serum_iron"], numbers["tibc"]))
-    numbers["serum_iron"], numbers["tibc"] = low, max(high, 1.0)
-    panel: dict[str, object] = {}
-    for analyte, number in numbers.items():
-        spec = draw(st.sampled_from(ANALYTES[analyte].units))
-        given = number / spec.factor
-        cmp = draw(st.sampled_from(["", "", "", "", *_CENSORS]))
-        panel[analyte] = draw(st.sampled_from([f"{cmp}{given:.4g} {spec.unit}", given]))
-    left_out = draw(st.sampled_from([None, None, "tsat", *sorted(SPAN)]))
-    if left_out is not None:
-        del panel[left_out]
-    return panel
-
-
-@given(
-    st.lists(full_panels(), min_size=1, max_size=4),
-    CONTEXTS,
-    st.sampled_from(["conventional", "si"]),
-)
-def test_full_panels_equal_the_slow_paths(
-    batch: list[dict[str, object]], ctx: rn.Context, units: Any
-) -> None:
-    """A panel that holds every analyte (one whose TSAT is derived too) takes each
-    nutrient's values by one itemgetter, and every panel its verdicts' place keys so: what
-    they give equals the slow paths'."""
-    batch = batch * 2
     fast = [_outcome(r) for r in rn.assess_many(batch, context=ctx, units=units, errors="return")]
     assert fast == _slowly(batch, ctx, units)
 

@@ -190,7 +190,7 @@ class Panel:
         texts = rules.warning_texts
         self._inflamed_text = texts["ferritin-unreliable-inflammation"].text
         self._adult_thresholds = Note("adult-thresholds", texts["adult-thresholds"].text)
-        # The anaemia warning's words around the value, per cut-off and scale.
+        # The anaemia warning's words around the value, per cut-off and scale (a few).
         self._anaemia: dict[tuple[Cut, str | None], tuple[str, str]] = {}
         self._flag_ids: dict[tuple[object, ...], int] = {}  # a few dozen contexts at most
         self._numbers = itertools.count()

@@ -157,9 +157,9 @@ def _plain_text(analyte: Analyte, raw: str, k: Knowledge, units: Units) -> Judge
     naming the problem). Where this reads a value, the general path reads the same: the text
     before the first space is then exactly what `_NUMBER` matches (no sign, no exponent, no
     comparator; ``isdecimal`` is the Unicode digits ``\\d`` and ``float`` read)."""
-    # Text with a leading space or tab is left to the general path (it strips it).
     if not _PLAIN:
         return None
+    # Text with a leading space or tab is left to the general path (it strips it).
     number_text, _, unit_text = raw.partition(" ")
     if not number_text.replace(".", "", 1).isdecimal():
         return None
