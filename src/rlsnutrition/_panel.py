@@ -384,7 +384,7 @@ def _as_reported(m: JudgedValue) -> str:
 
 def _surely(m: JudgedValue, cut: Cut) -> bool:
     """Whether ``cut`` holds for every value a (possibly censored) result allows."""
-    limit = cut.by_scale.get(m.given_unit, cut.value)  # cut.value_for(m.given_unit)
+    limit = cut.value_for(m.given_unit)
     if m.comparator is None:
         return cut.holds_at(m.value, limit)
     return all(cut.holds_at(e, limit) for e in _bounds(m))

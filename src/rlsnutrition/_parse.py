@@ -190,9 +190,7 @@ def _text_plan(
         return (1.0, 1.0, 0.0, analyte.default_unit, analyte.default_unit, analyte.units[0])
     plan = _plan(analyte, unit_text.strip() or None, k, units)
     if len(unit_text) <= _MEMO_TEXT:
-        if len(_plans) >= _MEMO_SIZE:
-            _plans.clear()
-        _plans[units, analyte.id, unit_text] = plan
+        _remember(plan, (units, analyte.id, unit_text))
     return plan
 
 
@@ -228,10 +226,15 @@ def _plan(analyte: Analyte, unit: object, k: Knowledge, units: Units) -> _Plan:
         limit = min(limit, sys.float_info.max)
         plan = (spec.factor, floor, limit, spec.unit, analyte.default_unit, spec)
         if memo:
-            if len(_plans) >= _MEMO_SIZE:
-                _plans.clear()
-            _plans[key] = plan
+            _remember(plan, key)
     return plan
+
+
+def _remember(plan: _Plan, key: tuple[str, str, object]) -> None:
+    """Keep ``plan`` under ``key`` in the bounded plan memo (emptied when full)."""
+    if len(_plans) >= _MEMO_SIZE:
+        _plans.clear()
+    _plans[key] = plan
 
 
 def plausible_range(analyte: Analyte, k: Knowledge) -> tuple[float, float]:

@@ -67,8 +67,9 @@ class Cut:
                 self.limit[scale.unit] = f"{stated} ({from_default(value, scale):.4g} {scale.unit})"
 
     def value_for(self, scale: str | None) -> float:
-        """The cut-off for a value given on ``scale``, in the default unit."""
-        return self.by_scale.get(scale, self.value) if scale is not None else self.value
+        """The cut-off for a value given on ``scale``, in the default unit (no scale: the
+        published figure; None is never a key of ``by_scale``)."""
+        return self.by_scale.get(scale, self.value)
 
 
 class Step(NamedTuple):
